@@ -1,0 +1,240 @@
+#include "kiket/hmac.h"
+
+#include "jsontext.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+
+#include <openssl/crypto.h>
+
+namespace kiket {
+
+namespace {
+
+qint64 nowSeconds(qint64 now)
+{
+    return now >= 0 ? now : QDateTime::currentSecsSinceEpoch();
+}
+
+bool equalConstantTime(const QByteArray &a, const QByteArray &b)
+{
+    return a.size() == b.size()
+        && CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
+}
+
+bool isHex64(const QByteArray &s)
+{
+    if (s.size() != 64)
+        return false;
+    for (char c : s) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+// One value from repeated headers: identical repeats are tolerated, differing ones are not.
+bool singleValue(const QList<QByteArray> &values, QByteArray *out)
+{
+    *out = values.value(0).trimmed();
+    for (const QByteArray &v : values) {
+        if (v.trimmed() != *out)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+QByteArray hmacSha256Hex(const QByteArray &secret, const QByteArray &data)
+{
+    return QMessageAuthenticationCode::hash(data, secret, QCryptographicHash::Sha256).toHex();
+}
+
+Signature generateSignature(const QByteArray &secret, const QByteArray &body, qint64 timestamp)
+{
+    const QByteArray ts = QByteArray::number(nowSeconds(timestamp));
+    return { hmacSha256Hex(secret, ts + '.' + body), ts };
+}
+
+HmacVerdict verifyHmac(const HmacInput &in)
+{
+    HmacVerdict v;
+    if (in.secret.isEmpty()) {
+        v.cause = HmacCause::NoSecret;
+        return v;
+    }
+    QByteArray sig;
+    QByteArray ts;
+    if (in.signatureHeaders.isEmpty() || in.signatureHeaders.first().trimmed().isEmpty()) {
+        v.cause = HmacCause::SignatureMissing;
+        return v;
+    }
+    if (in.timestampHeaders.isEmpty() || in.timestampHeaders.first().trimmed().isEmpty()) {
+        v.cause = HmacCause::TimestampMissing;
+        return v;
+    }
+    if (!singleValue(in.timestampHeaders, &ts)) {
+        v.cause = HmacCause::TimestampMalformed;
+        v.detail = QStringLiteral("X-Kiket-Timestamp was sent %1 times with different values")
+                       .arg(in.timestampHeaders.size());
+        return v;
+    }
+    bool digitsOnly = !ts.isEmpty();
+    for (char c : ts)
+        digitsOnly = digitsOnly && c >= '0' && c <= '9';
+    if (!digitsOnly) {
+        v.cause = HmacCause::TimestampMalformed;
+        v.detail = QStringLiteral("not a decimal number of seconds");
+        return v;
+    }
+    if (ts.size() > 15) {
+        v.cause = HmacCause::TimestampMalformed;
+        v.detail = QStringLiteral("out of range (%1 digits)").arg(ts.size());
+        return v;
+    }
+    const qint64 now = nowSeconds(in.now);
+    v.ageSeconds = now - ts.toLongLong();
+    if (v.ageSeconds > in.maxSkewSeconds) {
+        v.cause = HmacCause::Stale;
+        return v;
+    }
+    if (-v.ageSeconds > in.maxSkewSeconds) {
+        v.cause = HmacCause::Future;
+        return v;
+    }
+
+    const bool consistent = singleValue(in.signatureHeaders, &sig);
+    if (sig.startsWith("sha256="))
+        sig = sig.mid(7);
+    sig = sig.toLower();
+    const QByteArray signedData = ts + '.' + in.body;
+    v.cause = HmacCause::Mismatch;
+    if (!consistent) {
+        v.detail = QStringLiteral("X-Kiket-Signature was sent %1 times with different values")
+                       .arg(in.signatureHeaders.size());
+        return v;
+    }
+    if (!isHex64(sig)) {
+        v.signatureMalformed = true;
+        v.detail = QStringLiteral("the signature is %1 characters, expected 64 hex digits")
+                       .arg(sig.size());
+        return v;
+    }
+    if (equalConstantTime(hmacSha256Hex(in.secret, signedData), sig)) {
+        v.cause = HmacCause::Ok;
+        return v;
+    }
+    // Explain the mismatch: the usual ways a correct sender still gets it wrong.
+    v.bodyOnlyMatches = equalConstantTime(hmacSha256Hex(in.secret, in.body), sig);
+    for (int i = 0; i < in.otherSecrets.size(); ++i) {
+        const QByteArray &other = in.otherSecrets.at(i);
+        if (!other.isEmpty() && equalConstantTime(hmacSha256Hex(other, signedData), sig)) {
+            v.otherSecretIndex = i;
+            break;
+        }
+    }
+    for (const QByteArray &variant : jsonSerialisations(in.body)) {
+        if (variant != in.body
+            && equalConstantTime(hmacSha256Hex(in.secret, ts + '.' + variant), sig)) {
+            v.reserializedMatches = true;
+            break;
+        }
+    }
+    return v;
+}
+
+QString HmacVerdict::httpError() const
+{
+    switch (cause) {
+    case HmacCause::Ok:
+        return {};
+    case HmacCause::NoSecret:
+        return QStringLiteral("Webhook secret not configured");
+    case HmacCause::SignatureMissing:
+        return QStringLiteral("Missing X-Kiket-Signature header");
+    case HmacCause::TimestampMissing:
+        return QStringLiteral("Missing X-Kiket-Timestamp header");
+    case HmacCause::TimestampMalformed:
+        return QStringLiteral("Invalid X-Kiket-Timestamp header");
+    case HmacCause::Stale:
+    case HmacCause::Future:
+        return QStringLiteral("Request timestamp too old or too far in future: %1s")
+            .arg(qAbs(ageSeconds));
+    case HmacCause::Mismatch:
+        return QStringLiteral("Invalid signature");
+    }
+    return {};
+}
+
+QString HmacVerdict::causeName() const
+{
+    switch (cause) {
+    case HmacCause::Ok:
+        return QStringLiteral("ok");
+    case HmacCause::NoSecret:
+        return QStringLiteral("no-secret");
+    case HmacCause::SignatureMissing:
+    case HmacCause::TimestampMissing:
+        return QStringLiteral("header-missing");
+    case HmacCause::TimestampMalformed:
+        return QStringLiteral("timestamp-malformed");
+    case HmacCause::Stale:
+        return QStringLiteral("stale");
+    case HmacCause::Future:
+        return QStringLiteral("future");
+    case HmacCause::Mismatch:
+        return QStringLiteral("mismatch");
+    }
+    return {};
+}
+
+QString HmacVerdict::explanation() const
+{
+    switch (cause) {
+    case HmacCause::Ok:
+        return QStringLiteral("The signature matches the body and the timestamp is fresh.");
+    case HmacCause::NoSecret:
+        return QStringLiteral(
+            "No webhook secret is configured: set delivery_secret in the manifest "
+            "or KIKET_WEBHOOK_SECRET.");
+    case HmacCause::SignatureMissing:
+        return QStringLiteral(
+            "The delivery carries no X-Kiket-Signature header: it was sent unsigned.");
+    case HmacCause::TimestampMissing:
+        return QStringLiteral("The delivery carries no X-Kiket-Timestamp header.");
+    case HmacCause::TimestampMalformed:
+        return QStringLiteral("X-Kiket-Timestamp is not usable: %1.").arg(detail);
+    case HmacCause::Stale:
+        return QStringLiteral("The timestamp is %1 s old (limit 300 s): the delivery was probably "
+                              "replayed verbatim; replay it re-signed with a fresh timestamp.")
+            .arg(ageSeconds);
+    case HmacCause::Future:
+        return QStringLiteral(
+            "The timestamp is %1 s in the future (limit 300 s): the sender's clock "
+            "is ahead of this machine's.")
+            .arg(-ageSeconds);
+    case HmacCause::Mismatch:
+        break;
+    }
+    if (!detail.isEmpty())
+        return QStringLiteral("The signature does not match: %1.").arg(detail);
+    if (bodyOnlyMatches)
+        return QStringLiteral(
+            "The signature covers the body alone, without the timestamp: the sender "
+            "uses the old body-only scheme (older Python SDK or CLI replay).");
+    if (otherSecretIndex >= 0)
+        return QStringLiteral("The signature was made with another known secret (#%1): the sender "
+                              "has an old or different secret.")
+            .arg(otherSecretIndex + 1);
+    if (reserializedMatches)
+        return QStringLiteral(
+            "The signature matches the same JSON serialised differently: something "
+            "re-encoded the body between signing and sending.");
+    return QStringLiteral(
+        "The signature does not match the body with this secret: the secret differs "
+        "or the body was changed after signing.");
+}
+
+} // namespace kiket

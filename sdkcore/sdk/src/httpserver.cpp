@@ -1,0 +1,192 @@
+#include "kiket/httpserver.h"
+
+#include "connectionguard.h"
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QHttpServerRequest>
+#include <QMutex>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <atomic>
+
+namespace kiket {
+
+namespace {
+
+// Hands each parsed request, with its raw head from the guard, to the server's handler.
+class ParserAdapter : public QAbstractHttpServer
+{
+public:
+    std::function<void(const QHttpServerRequest &, QTcpSocket *)> onRequest;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        onRequest(request, socket);
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override { }
+};
+
+} // namespace
+
+// Lets worker threads post an answer to the server thread while the server still exists.
+class ResponseChannel : public QObject
+{
+public:
+    QHash<quint64, QPointer<ConnectionGuard>> guards;
+};
+
+// The channel pointer is cleared under the mutex before the channel dies.
+struct ChannelLifetime
+{
+    QMutex mutex;
+    ResponseChannel *channel = nullptr;
+};
+
+struct Responder::State
+{
+    std::shared_ptr<ChannelLifetime> lifetime;
+    quint64 connection = 0;
+    quint64 seq = 0;
+    bool headRequest = false;
+    bool close = false;
+    std::atomic<bool> sent { false };
+};
+
+void Responder::send(const HttpResponse &response) const
+{
+    if (!m_state || m_state->sent.exchange(true))
+        return;
+    const QByteArray bytes = serialiseResponse(response, m_state->headRequest, m_state->close);
+    QMutexLocker lock(&m_state->lifetime->mutex);
+    ResponseChannel *channel = m_state->lifetime->channel;
+    if (!channel)
+        return;
+    const quint64 connection = m_state->connection;
+    const quint64 seq = m_state->seq;
+    const bool close = m_state->close;
+    QMetaObject::invokeMethod(
+        channel,
+        [channel, connection, seq, bytes, close] {
+            if (ConnectionGuard *guard = channel->guards.value(connection))
+                guard->finishResponse(seq, bytes, close);
+        },
+        Qt::QueuedConnection);
+}
+
+bool Responder::sent() const
+{
+    return m_state && m_state->sent.load();
+}
+
+struct HttpServer::Private
+{
+    ServerLimits limits;
+    Handler handler;
+    ParserAdapter *parser = nullptr;
+    GuardedTcpServer *tcp = nullptr;
+    ResponseChannel *channel = nullptr;
+    std::shared_ptr<ChannelLifetime> lifetime = std::make_shared<ChannelLifetime>();
+};
+
+HttpServer::HttpServer(const ServerLimits &limits, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    d->limits = limits;
+    d->parser = new ParserAdapter;
+    d->parser->setParent(this);
+    d->channel = new ResponseChannel;
+    d->channel->setParent(this);
+    d->lifetime->channel = d->channel;
+    d->parser->onRequest = [this](const QHttpServerRequest &request, QTcpSocket *socket) {
+        auto *guard = socket->findChild<ConnectionGuard *>();
+        if (!guard)
+            return;
+        RequestHead head = guard->takeHead();
+        HttpRequest req;
+        req.method = head.method;
+        req.target = head.target;
+        req.headers = head.headers;
+        req.body = request.body();
+        req.peer = socket->peerAddress();
+        auto state = std::make_shared<Responder::State>();
+        state->lifetime = d->lifetime;
+        state->connection = guard->id();
+        state->seq = guard->beginResponse();
+        state->headRequest = head.method == "HEAD";
+        state->close = !head.keepAlive;
+        Responder responder;
+        responder.m_state = state;
+        if (d->handler)
+            d->handler(req, responder);
+        else
+            responder.send(HttpResponse::error(503, QStringLiteral("No handler")));
+    };
+}
+
+HttpServer::~HttpServer()
+{
+    {
+        QMutexLocker lock(&d->lifetime->mutex);
+        d->lifetime->channel = nullptr;
+    }
+    // Sockets and guards die here, while d (which their signals reach) is still alive.
+    delete d->parser;
+    delete d->channel;
+}
+
+void HttpServer::setHandler(Handler handler)
+{
+    d->handler = std::move(handler);
+}
+
+Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
+{
+    close();
+    auto *tcp = new GuardedTcpServer(d->limits, d->parser, this);
+    connect(tcp, &GuardedTcpServer::guardCreated, d->channel, [this](ConnectionGuard *guard) {
+        const quint64 id = guard->id();
+        d->channel->guards.insert(id, guard);
+        connect(
+            guard, &QObject::destroyed, d->channel, [this, id] { d->channel->guards.remove(id); });
+    });
+    if (!tcp->listen(address, port)) {
+        const QString message = QStringLiteral("Cannot listen on %1:%2: %3")
+                                    .arg(address.toString())
+                                    .arg(port)
+                                    .arg(tcp->errorString());
+        delete tcp;
+        return Error { QStringLiteral("http.listen"), message };
+    }
+    d->parser->bind(tcp);
+    d->tcp = tcp;
+    return tcp->serverPort();
+}
+
+void HttpServer::close()
+{
+    if (!d->tcp)
+        return;
+    d->tcp->close();
+    const auto sockets = d->tcp->findChildren<QTcpSocket *>();
+    for (QTcpSocket *socket : sockets)
+        socket->abort();
+    d->tcp->deleteLater();
+    d->tcp = nullptr;
+}
+
+quint16 HttpServer::port() const
+{
+    return d->tcp ? d->tcp->serverPort() : 0;
+}
+
+int HttpServer::openConnections() const
+{
+    return d->tcp ? d->tcp->openConnections() : 0;
+}
+
+} // namespace kiket

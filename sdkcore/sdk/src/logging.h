@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace kiket {
+Q_DECLARE_LOGGING_CATEGORY(lcSdk)
+}
