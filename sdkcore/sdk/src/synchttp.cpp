@@ -37,7 +37,8 @@ SyncReply syncRequest(const QByteArray &method, const QUrl &url, const HeaderLis
     out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     for (const auto &pair : reply->rawHeaderPairs())
         out.headers.append(pair);
-    out.body = reply->readAll();
+    if (reply->isOpen())
+        out.body = reply->readAll();
     if (out.status == 0)
         out.errorString = out.timedOut ? QStringLiteral("timed out after %1 ms").arg(timeoutMs)
                                        : reply->errorString();

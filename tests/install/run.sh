@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the SDK from a build tree into a scratch prefix, then builds and runs an out-of-tree extension.
+set -euo pipefail
+build_dir=$1 source_dir=$2
+shift 2 # the rest goes to the consumer's cmake
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
+cmake -S "$source_dir/tests/install/consumer" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+      -DCMAKE_BUILD_TYPE=Debug "$@" >/dev/null
+cmake --build "$work/build" >/dev/null
+LD_LIBRARY_PATH="$work/prefix/lib:$work/prefix/lib/x86_64-linux-gnu" "$work/build/outoftree"
