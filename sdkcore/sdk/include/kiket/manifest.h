@@ -13,7 +13,8 @@ namespace kiket {
 struct SettingSpec
 {
     QString key;
-    QJsonValue defaultValue; ///< Undefined when the manifest gives none.
+    QJsonValue defaultValue
+        = QJsonValue(QJsonValue::Undefined); ///< Undefined when the manifest gives none.
     bool secret = false;
 };
 

@@ -1,0 +1,307 @@
+// The guarded server: limits, slow clients, disconnects, concurrency and HTTP framing edge cases.
+#include "rawhttp.h"
+
+#include <kiket/sdk.h>
+#include <kiket/testing.h>
+
+#include <QJsonDocument>
+#include <QSemaphore>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace kiket;
+using namespace kiket::testing;
+
+class TestServer : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    SdkOptions options()
+    {
+        SdkOptions o;
+        o.webhookSecret = QStringLiteral("s");
+        o.extensionId = QStringLiteral("com.example.server");
+        o.manifestFolder = m_dir.path();
+        o.environment = QProcessEnvironment();
+        o.telemetryEnabled = false;
+        return o;
+    }
+
+    static QByteArray signedPost(const QByteArray &target, const QByteArray &body)
+    {
+        const Signature s = generateSignature("s", body);
+        return rawPost(target, body,
+            "X-Kiket-Signature: " + s.signature + "\r\nX-Kiket-Timestamp: " + s.timestamp + "\r\n");
+    }
+
+    static bool healthy(quint16 port)
+    {
+        return rawExchange(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").status == 200;
+    }
+
+private slots:
+    void bodyCapIsConfigurable()
+    {
+        SdkOptions o = options();
+        o.limits.maxBodyBytes = 100;
+        Sdk sdk(o);
+        sdk.webhook("a.b", "v1") = [](const QJsonObject &, Context &) -> QJsonValue { return {}; };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QCOMPARE(rawExchange(port,
+                     signedPost("/v/1/webhooks/a.b", "{\"x\":\"" + QByteArray(120, 'y') + "\"}"))
+                     .status,
+            413);
+        QCOMPARE(rawExchange(port, signedPost("/v/1/webhooks/a.b", "{\"x\":1}")).status, 200);
+        // A chunked body has no length up front; it is cut off once it passes the cap.
+        const QByteArray chunk(60, 'z');
+        const QByteArray chunked = "POST /v/1/webhooks/a.b HTTP/1.1\r\nHost: "
+                                   "x\r\nTransfer-Encoding: chunked\r\n\r\n3c\r\n"
+            + chunk + "\r\n3c\r\n" + chunk + "\r\n0\r\n\r\n";
+        QCOMPARE(rawExchange(port, chunked).status, 413);
+        QVERIFY(healthy(port));
+    }
+
+    void chunkedBodyWithinCapIsParsed()
+    {
+        Sdk sdk(options());
+        sdk.webhook("a.b", "v1") = [](const QJsonObject &p, Context &) -> QJsonValue { return p; };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        const QByteArray body = R"({"hello":"chunks"})";
+        const Signature s = generateSignature("s", body);
+        const QByteArray request
+            = "POST /v/1/webhooks/a.b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+              "X-Kiket-Signature: "
+            + s.signature + "\r\nX-Kiket-Timestamp: " + s.timestamp + "\r\n\r\n5\r\n" + body.left(5)
+            + "\r\n" + QByteArray::number(body.size() - 5, 16) + "\r\n" + body.mid(5)
+            + "\r\n0\r\n\r\n";
+        const RawResponse r = rawExchange(port, request);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, body);
+    }
+
+    void headerCapAndMalformedRequests()
+    {
+        SdkOptions o = options();
+        o.limits.maxHeaderBytes = 1024;
+        Sdk sdk(o);
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        RawResponse r = rawExchange(
+            port, "GET /health HTTP/1.1\r\nX-Big: " + QByteArray(2000, 'a') + "\r\n\r\n");
+        QCOMPARE(r.status, 431);
+        QCOMPARE(r.body, QByteArray(R"({"error":"Request header too large"})"));
+        r = rawExchange(port, "GARBAGE\r\n\r\n");
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.body, QByteArray(R"({"error":"Malformed request line"})"));
+        r = rawExchange(port,
+            "POST /webhooks/a HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
+        QCOMPARE(r.status, 400);
+        r = rawExchange(port, "POST /webhooks/a HTTP/1.1\r\nContent-Length: -1\r\n\r\n");
+        QCOMPARE(r.status, 400);
+        r = rawExchange(port, "GET /health HTTP/1.1\r\nBad Header Line\r\n\r\n");
+        QCOMPARE(r.status, 400);
+        QVERIFY(healthy(port));
+    }
+
+    void slowLorisIsDropped()
+    {
+        SdkOptions o = options();
+        o.limits.idleTimeoutMs = 200;
+        o.limits.requestTimeoutMs = 600;
+        Sdk sdk(o);
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+
+        // Sends one header byte at a time, never finishing: the request deadline ends it.
+        QTcpSocket loris;
+        loris.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(loris.waitForConnected());
+        loris.write("GET /health HTTP/1.1\r\n");
+        QByteArray answer;
+        for (int i = 0; i < 100 && loris.state() == QAbstractSocket::ConnectedState; ++i) {
+            loris.write("X");
+            loris.waitForBytesWritten(100);
+            loris.waitForReadyRead(50);
+            answer += loris.readAll();
+        }
+        answer += loris.readAll();
+        QVERIFY2(
+            loris.state() != QAbstractSocket::ConnectedState || loris.waitForDisconnected(2000),
+            "not dropped");
+        QVERIFY(answer.startsWith("HTTP/1.1 408"));
+
+        // Opens a connection and sends nothing: the idle timeout closes it.
+        QTcpSocket idle;
+        idle.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(idle.waitForConnected());
+        QVERIFY(idle.waitForDisconnected(5000));
+        QVERIFY(healthy(port));
+    }
+
+    void connectionCap()
+    {
+        SdkOptions o = options();
+        o.limits.maxConnections = 2;
+        Sdk sdk(o);
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QTcpSocket a, b;
+        a.connectToHost(QHostAddress::LocalHost, port);
+        b.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(a.waitForConnected() && b.waitForConnected());
+        QTest::qWait(100);
+        const RawResponse third = rawExchange(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(third.status, 503);
+        QCOMPARE(third.body, QByteArray(R"({"error":"Too many connections"})"));
+        a.abort();
+        b.abort();
+        QTRY_VERIFY(healthy(port));
+    }
+
+    void clientDisconnectingMidHandler()
+    {
+        auto entered = std::make_shared<QSemaphore>();
+        auto release = std::make_shared<QSemaphore>();
+        Sdk sdk(options());
+        sdk.webhook("slow.event", "v1")
+            = [entered, release](const QJsonObject &, Context &) -> QJsonValue {
+            entered->release();
+            release->tryAcquire(1, 10000);
+            return QJsonObject { { "late", true } };
+        };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(socket.waitForConnected());
+            socket.write(signedPost("/v/1/webhooks/slow.event", "{}"));
+            QVERIFY(socket.waitForBytesWritten());
+            QVERIFY(entered->tryAcquire(1, 5000));
+            socket.abort(); // gone while the handler still runs
+        }
+        QTest::qWait(100);
+        // Other connections are served while that handler is still blocked.
+        QVERIFY(healthy(port));
+        release->release();
+        QTest::qWait(100);
+        QVERIFY(healthy(port));
+        sdk.stop();
+    }
+
+    void concurrentDeliveries()
+    {
+        Sdk sdk(options());
+        sdk.webhook("issue.created", "v1") = [](const QJsonObject &p, Context &) -> QJsonValue {
+            QThread::msleep(2);
+            return QJsonObject { { "echo", p["n"] } };
+        };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        constexpr int kCount = 200;
+        QList<QTcpSocket *> sockets;
+        for (int i = 0; i < kCount; ++i) {
+            auto *s = new QTcpSocket(this);
+            s->connectToHost(QHostAddress::LocalHost, port);
+            sockets << s;
+        }
+        for (int i = 0; i < kCount; ++i) {
+            QVERIFY(sockets[i]->waitForConnected(5000));
+            sockets[i]->write(
+                signedPost("/v/1/webhooks/issue.created", "{\"n\":" + QByteArray::number(i) + "}"));
+        }
+        int correct = 0;
+        for (int i = 0; i < kCount; ++i) {
+            const RawResponse r = readResponse(*sockets[i], 20000);
+            if (r.status == 200 && r.body == "{\"echo\":" + QByteArray::number(i) + "}")
+                ++correct;
+            delete sockets[i];
+        }
+        QCOMPARE(correct, kCount);
+    }
+
+    void framingEdgeCases()
+    {
+        Sdk sdk(options());
+        sdk.webhook("a.b", "v1") = [](const QJsonObject &p, Context &) -> QJsonValue { return p; };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+
+        // A head split over several writes.
+        QTcpSocket split;
+        split.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(split.waitForConnected());
+        const QByteArray request = signedPost("/v/1/webhooks/a.b", R"({"k":"split"})");
+        for (qsizetype i = 0; i < request.size(); i += 7) {
+            split.write(request.mid(i, 7));
+            split.waitForBytesWritten();
+            QTest::qWait(1);
+        }
+        RawResponse r = readResponse(split);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray(R"({"k":"split"})"));
+
+        // Expect: 100-continue gets an interim answer, then the real one.
+        QTcpSocket expect;
+        expect.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(expect.waitForConnected());
+        const QByteArray body = R"({"k":"continued"})";
+        const Signature s = generateSignature("s", body);
+        expect.write(
+            "POST /v/1/webhooks/a.b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\nX-Kiket-Signature: " + s.signature
+            + "\r\nX-Kiket-Timestamp: " + s.timestamp + "\r\n\r\n");
+        QVERIFY(expect.waitForReadyRead(3000));
+        QVERIFY(expect.peek(100).startsWith("HTTP/1.1 100 Continue"));
+        expect.write(body);
+        r = readResponse(expect);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, body);
+
+        // Connection: close is honoured.
+        QTcpSocket closing;
+        closing.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(closing.waitForConnected());
+        closing.write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        r = readResponse(closing);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("connection"), QByteArray("close"));
+        QVERIFY(closing.state() == QAbstractSocket::UnconnectedState
+            || closing.waitForDisconnected(3000));
+    }
+
+    void busyServerAnswers503()
+    {
+        SdkOptions o = options();
+        o.workerThreads = 1;
+        o.maxQueuedDeliveries = 1;
+        auto release = std::make_shared<QSemaphore>();
+        Sdk sdk(o);
+        sdk.webhook("a.b", "v1") = [release](const QJsonObject &, Context &) -> QJsonValue {
+            release->tryAcquire(1, 10000);
+            return {};
+        };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QTcpSocket first;
+        first.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(first.waitForConnected());
+        first.write(signedPost("/v/1/webhooks/a.b", "{}"));
+        first.waitForBytesWritten();
+        QTest::qWait(100);
+        const RawResponse second = rawExchange(port, signedPost("/v/1/webhooks/a.b", "{}"));
+        QCOMPARE(second.status, 503);
+        release->release();
+        QCOMPARE(readResponse(first).status, 200);
+    }
+
+    void listenErrorsAreReported()
+    {
+        Sdk a(options());
+        const quint16 port = a.start("127.0.0.1", 0).value();
+        Sdk b(options());
+        auto clash = b.start("127.0.0.1", port);
+        QVERIFY(!clash.ok());
+        QVERIFY(clash.error().message.contains(QString::number(port)));
+        QVERIFY(!b.start("not-an-ip", 0).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServer)
+#include "tst_server.moc"
