@@ -18,7 +18,9 @@ public:
     /// What went wrong at the transport level; Http means an answer with a non-2xx status.
     enum class Kind { Http, Network, Timeout, Refused };
 
+    /// An error of the given kind; message becomes what().
     ApiError(Kind kind, int status, QByteArray body, const QString &message);
+    /// Whether the platform answered (Http) or why it did not.
     Kind kind() const { return m_kind; }
     /// HTTP status, 0 when no answer arrived.
     int status() const { return m_status; }
@@ -60,17 +62,23 @@ struct ApiResponse
 class Client
 {
 public:
+    /// A client with the given settings; cheap to create per delivery.
     explicit Client(ClientOptions options = {});
+    /// The settings in force.
     const ClientOptions &options() const { return m_options; }
 
     /// Sends a request to `<base_url><path>`; retries as the protocol says; throws ApiError.
     ApiResponse request(const QByteArray &method, const QString &path, const QJsonValue &body = {},
         const QUrlQuery &query = {}) const;
+    /// GET; retried on timeouts, connection failures, 502/503/504 and 429.
     ApiResponse get(const QString &path, const QUrlQuery &query = {}) const;
+    /// POST; retried only on 429, since the platform did not act on it.
     ApiResponse post(
         const QString &path, const QJsonValue &body, const QUrlQuery &query = {}) const;
+    /// PATCH; retried only on 429.
     ApiResponse patch(
         const QString &path, const QJsonValue &body, const QUrlQuery &query = {}) const;
+    /// DELETE; retried like GET.
     ApiResponse del(const QString &path, const QUrlQuery &query = {}) const;
 
     /// Percent-encodes one path segment (slashes included).

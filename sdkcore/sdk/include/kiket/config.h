@@ -48,6 +48,7 @@ struct SdkOptions
         trustedBaseUrls; ///< Payload api.base_url values to trust (default: the base URL alone).
     QList<QByteArray> previousWebhookSecrets; ///< Only used to explain signature mismatches.
     int tokenLeewaySeconds = 0;
+    /// Called with every telemetry record before it is sent.
     std::function<void(const TelemetryRecord &)> feedbackHook;
     ServerLimits limits;
     int workerThreads = 8; ///< Handler threads.

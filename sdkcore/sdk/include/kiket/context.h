@@ -17,8 +17,11 @@ namespace kiket {
 class ScopeError : public std::runtime_error
 {
 public:
+    /// An error naming the required scopes and the ones missing from them.
     ScopeError(QStringList required, QStringList missing);
+    /// Every scope the handler asked for.
     const QStringList &requiredScopes() const { return m_required; }
+    /// The required scopes that were not granted.
     const QStringList &missingScopes() const { return m_missing; }
     /// `{"error":"Insufficient scopes","required_scopes":[…],"missing_scopes":[…]}`.
     QJsonObject toJson() const;
@@ -48,9 +51,11 @@ struct AuthInfo
 class Context
 {
 public:
+    /// Built by the dispatcher for one delivery; tests may build one directly.
     Context(QString event, QString eventVersion, ClientOptions clientOptions, QString extensionId,
         QString extensionVersion, QJsonObject settings, QJsonObject payloadSecrets, AuthInfo auth,
         QMap<QString, QString> headers, QProcessEnvironment environment);
+    /// Not copyable: endpoints() refers to the context's own client.
     Context(const Context &) = delete;
     Context &operator=(const Context &) = delete;
 

@@ -14,12 +14,15 @@ namespace kiket {
 class SecretsApi
 {
 public:
+    /// Secrets of one extension through the given client.
     SecretsApi(const Client &client, QString extensionId);
     /// The stored keys.
     QStringList list() const;
     /// A secret's value, or nothing when the platform answers 404.
     std::optional<QString> get(const QString &key) const;
+    /// Stores a value (POST).
     void set(const QString &key, const QString &value) const;
+    /// Deletes a secret.
     void remove(const QString &key) const;
     /// Replaces a value: set, and on 409/422 PATCH; never deletes first, so a failure keeps the old
     /// value.
@@ -40,11 +43,14 @@ public:
     /// `{data:[…]}`; limit ≤ 0 means the platform's default; filters are sent as JSON text.
     QJsonObject list(const QString &module, const QString &table, int limit = 0,
         const QJsonObject &filters = {}) const;
+    /// `{data:{…}}` of one record.
     QJsonObject get(const QString &module, const QString &table, const QString &id) const;
     QJsonObject create(
         const QString &module, const QString &table, const QJsonObject &record) const;
+    /// Changes a record (PATCH `{record}`); returns `{data:{…}}`.
     QJsonObject update(const QString &module, const QString &table, const QString &id,
         const QJsonObject &record) const;
+    /// Deletes a record.
     void remove(const QString &module, const QString &table, const QString &id) const;
 
 private:
@@ -80,6 +86,7 @@ struct RateLimit
 class Endpoints
 {
 public:
+    /// Helpers for one extension; the client must outlive them.
     Endpoints(const Client &client, QString extensionId, QString eventVersion);
 
     /// Records an event on the platform's extension event log.
@@ -89,6 +96,7 @@ public:
     /// Shows a notification; level is info, warning, error or success.
     void notify(const QString &title, const QString &message,
         const QString &level = QStringLiteral("info")) const;
+    /// The extension's secret store.
     SecretsApi secrets() const { return SecretsApi(m_client, m_extensionId); }
     CustomDataApi customData(const QString &projectId) const
     {
@@ -100,6 +108,7 @@ public:
     }
     /// The current rate-limit window.
     RateLimit rateLimit() const;
+    /// The client the helpers use.
     const Client &client() const { return m_client; }
 
 private:

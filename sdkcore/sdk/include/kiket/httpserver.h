@@ -47,7 +47,9 @@ public:
     /// Responder.
     using Handler = std::function<void(const HttpRequest &, const Responder &)>;
 
+    /// A stopped server with the given limits; it serves on the thread it lives in.
     explicit HttpServer(const ServerLimits &limits = {}, QObject *parent = nullptr);
+    /// Closes every connection; pending Responders become no-ops.
     ~HttpServer() override;
 
     /// Sets the request handler; call before listen().

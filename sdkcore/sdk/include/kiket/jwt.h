@@ -23,6 +23,7 @@ QByteArray fromBase64Url(const QByteArray &text, bool *ok = nullptr);
 class EcKey
 {
 public:
+    /// A null key.
     EcKey();
     /// A fresh random key pair.
     static EcKey generate();
@@ -31,7 +32,9 @@ public:
     /// Reads a public key from a JWK object with kty EC, crv P-256, x and y.
     static Result<EcKey> fromJwk(const QJsonObject &jwk);
 
+    /// True for a default-constructed key or a failed generation.
     bool isNull() const;
+    /// True when the key can sign.
     bool hasPrivateKey() const;
     /// The private key as PKCS#8 PEM (empty for a public-only key).
     QByteArray toPem() const;
@@ -70,6 +73,7 @@ struct RuntimeClaims
     qint64 exp = 0;
     QJsonObject raw;
 
+    /// Reads the claims of a decoded token; missing claims stay empty.
     static RuntimeClaims fromJson(const QJsonObject &claims);
 };
 
@@ -94,6 +98,7 @@ struct TokenVerdict
     QString ignoredBaseUrl; ///< An untrusted api.base_url from the payload, not used.
     RuntimeClaims claims; ///< Filled when the token could be decoded.
 
+    /// True when the token is valid.
     bool ok() const { return cause == TokenCause::Ok; }
     /// The exact 401 error text of the protocol (empty when ok).
     QString httpError() const;
@@ -108,6 +113,7 @@ using JwksFetcher = std::function<Result<QByteArray>(const QString &url)>;
 class JwksCache
 {
 public:
+    /// A cache that fetches with the given function and keeps documents for ttlSeconds.
     explicit JwksCache(JwksFetcher fetcher = {}, int ttlSeconds = 3600);
     /// The keys (kid → key) published at `<baseUrl>/.well-known/jwks.json`.
     Result<QHash<QString, EcKey>> keys(const QString &baseUrl);
@@ -131,6 +137,8 @@ private:
 class TokenVerifier
 {
 public:
+    /// A verifier trusting configuredBaseUrl (and trustedBaseUrls when given) with optional clock
+    /// leeway.
     TokenVerifier(std::shared_ptr<JwksCache> cache, QString configuredBaseUrl,
         QStringList trustedBaseUrls = {}, int leewaySeconds = 0);
     /// Checks a token; payloadBaseUrl is the delivery's api.base_url (used only if trusted).

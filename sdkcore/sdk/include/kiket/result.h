@@ -39,6 +39,7 @@ public:
 
     /// True when a value is held.
     bool ok() const { return m_data.index() == 0; }
+    /// Same as ok().
     explicit operator bool() const { return ok(); }
     /// The value; only valid when ok().
     const T &value() const & { return std::get<0>(m_data); }

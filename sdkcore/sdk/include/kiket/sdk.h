@@ -54,8 +54,11 @@ private:
 class Sdk
 {
 public:
+    /// Resolves the configuration (options → manifest → environment); check configurationError().
     explicit Sdk(SdkOptions options = {});
+    /// Stops the server and waits for running handlers.
     ~Sdk();
+    /// Not copyable: it owns a server, a thread pool and telemetry.
     Sdk(const Sdk &) = delete;
     Sdk &operator=(const Sdk &) = delete;
 

@@ -47,11 +47,15 @@ struct TelemetryStats
 class TelemetryAggregator
 {
 public:
+    /// An empty aggregator.
     TelemetryAggregator();
+    /// Frees the series.
     ~TelemetryAggregator();
+    /// Counts a record; the latest 4096 durations per series feed the percentiles.
     void add(const TelemetryRecord &record);
     /// One row per (event, version), sorted by event then version.
     QList<TelemetryStats> stats() const;
+    /// Forgets every series.
     void clear();
 
 private:
@@ -67,12 +71,16 @@ public:
     using Hook = std::function<void(const TelemetryRecord &)>;
     /// url: the endpoint (…/telemetry); sending is skipped when disabled; hook may be empty.
     Telemetry(QString url, bool enabled, Hook hook = {}, int queueCapacity = 1000);
+    /// Stops the sender thread; records still queued are dropped.
     ~Telemetry();
 
     /// Thread-safe and non-blocking; hook and send failures are logged, never raised.
     void record(const TelemetryRecord &record);
+    /// Per-(event, version) counts and percentiles.
     const TelemetryAggregator &aggregates() const;
+    /// False when opted out: records are aggregated and hooked but not sent.
     bool enabled() const;
+    /// The endpoint records are POSTed to.
     QString url() const;
     /// Records POSTed with a 2xx answer.
     qint64 sentCount() const;

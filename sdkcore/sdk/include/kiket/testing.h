@@ -19,13 +19,16 @@ namespace kiket::testing {
 class TokenIssuer
 {
 public:
+    /// An issuer with a fresh key published under kid.
     explicit TokenIssuer(QString kid = QStringLiteral("test-key"));
     /// A token with the given scopes and lifetime; `extra` claims override the defaults.
     QByteArray mint(const QStringList &scopes = { QStringLiteral("*") }, int lifetimeSeconds = 300,
         const QJsonObject &extra = {}) const;
     /// `{"keys":[jwk]}`.
     QJsonObject jwks() const;
+    /// The signing key.
     const EcKey &key() const { return m_key; }
+    /// The key id in tokens and the JWKS.
     const QString &kid() const { return m_kid; }
 
 private:
@@ -37,6 +40,7 @@ private:
 class DeliveryBuilder
 {
 public:
+    /// A delivery of event with the version sent in the path.
     explicit DeliveryBuilder(QString event, QString version = QStringLiteral("v1"));
     /// The event data; authentication and api blocks are added from the other settings.
     DeliveryBuilder &payload(const QJsonObject &payload);
@@ -84,10 +88,13 @@ class FakePlatform
 {
 public:
     using Answer = std::function<HttpResponse(const HttpRequest &)>;
+    /// Starts listening on 127.0.0.1 with a free port.
     FakePlatform();
+    /// Stops the server and its thread.
     ~FakePlatform();
     /// The base URL, e.g. http://127.0.0.1:41234.
     QString baseUrl() const;
+    /// The port it listens on.
     quint16 port() const;
     /// The answer for requests other than the JWKS (default: 200 `{}`).
     void setAnswer(Answer answer);
@@ -95,6 +102,7 @@ public:
     QList<HttpRequest> requests() const;
     /// Requests whose path starts with the prefix.
     QList<HttpRequest> requests(const QByteArray &pathPrefix) const;
+    /// Forgets the recorded requests.
     void clearRequests();
     /// The issuer whose keys this platform publishes.
     const TokenIssuer &issuer() const { return m_issuer; }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmarks: server throughput against a bare QHttpServer baseline, and the example's memory.
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+server=$build/bench/kiket-benchserver
+example=$build/examples/hello-extension/hello-extension
+duration=${DURATION:-10}
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+start() { # start MODE -> sets PORT and PID
+    local out; out=$(mktemp)
+    BENCH_SECRET=bench-secret "$server" "$1" >"$out" 2>/dev/null &
+    PID=$!; pids+=("$PID")
+    for _ in $(seq 100); do grep -q '^PORT ' "$out" && break; sleep 0.05; done
+    PORT=$(awk '/^PORT /{print $2}' "$out")
+}
+
+sign() { # sign SECRET BODY -> "timestamp signature"
+    local ts; ts=$(date +%s)
+    echo "$ts $(printf '%s.%s' "$ts" "$2" | openssl dgst -sha256 -hmac "$1" | sed 's/^.*= //')"
+}
+
+body='{"event":"bench.event","issue":{"id":"1","title":"Benchmark","project_id":"proj-1"}}'
+
+wrk_run() { # wrk_run URL [extra wrk args...] -> prints wrk output
+    local url=$1; shift
+    BODY=$body wrk -t2 -c50 -d"${duration}s" --latency -s "$here/limit.lua" "$@" "$url"
+}
+
+figures() { # figures WRK_OUTPUT -> "rps p50 p99"
+    local rps p50 p99
+    rps=$(awk '/^Requests\/sec/{print $2}' <<<"$1")
+    p50=$(awk '$1=="50%"{print $2}' <<<"$1")
+    p99=$(awk '$1=="99%"{print $2}' <<<"$1")
+    echo "$rps $p50 $p99"
+}
+
+echo "== Throughput: 50 connections, ${duration}s each, wrk -t2"
+start sdk; sdk_port=$PORT
+read -r ts sig < <(sign bench-secret "$body")
+sdk_out=$(wrk_run "http://127.0.0.1:$sdk_port/v/1/webhooks/bench.event" \
+    -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig")
+start bare; bare_port=$PORT
+bare_out=$(wrk_run "http://127.0.0.1:$bare_port/v/1/webhooks/bench.event" -H "Content-Type: application/json")
+read -r sdk_rps sdk_p50 sdk_p99 < <(figures "$sdk_out")
+read -r bare_rps bare_p50 bare_p99 < <(figures "$bare_out")
+if grep -q 'Non-2xx' <<<"$sdk_out"; then echo "WARNING: the SDK server answered non-2xx:"; grep 'Non-2xx' <<<"$sdk_out"; fi
+printf '%-34s %12s %10s %10s\n' "server" "requests/s" "p50" "p99"
+printf '%-34s %12s %10s %10s\n' "Kiket::Sdk signed delivery" "$sdk_rps" "$sdk_p50" "$sdk_p99"
+printf '%-34s %12s %10s %10s\n' "bare QHttpServer constant (base)" "$bare_rps" "$bare_p50" "$bare_p99"
+awk -v a="$sdk_rps" -v b="$bare_rps" 'BEGIN{printf "ratio sdk/bare: %.2f (target >= 0.60)\n", a/b}'
+
+echo
+echo "== Memory: example extension, issue.created v2 deliveries (one log_event call each)"
+start platform; platform_port=$PORT
+secret=bench-secret
+KIKET_WEBHOOK_SECRET=$secret KIKET_BASE_URL=http://127.0.0.1:$platform_port \
+    "$example" --host 127.0.0.1 --port 0 --folder /nonexistent >"$build/bench-example.log" 2>&1 &
+example_pid=$!; pids+=("$example_pid")
+for _ in $(seq 100); do grep -q 'listening on' "$build/bench-example.log" && break; sleep 0.05; done
+example_port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$build/bench-example.log")
+rss() { awk '/^VmRSS/{print $2}' "/proc/$example_pid/status"; }
+send_n() { # send_n COUNT: exactly COUNT deliveries over 8 connections (one wrk thread)
+    read -r ts sig < <(sign "$secret" "$body")
+    BODY=$body LIMIT=$1 wrk -t1 -c8 -d600s -s "$here/limit.lua" \
+        -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig" \
+        "http://127.0.0.1:$example_port/v/2/webhooks/issue.created" >/dev/null
+}
+send_n 200
+rss0=$(rss)
+send_n 10000
+rss10k=$(rss)
+for _ in $(seq 9); do send_n 10000; done
+rss100k=$(rss)
+echo "RSS after warm-up (200):  $((rss0 / 1024)) MiB"
+echo "RSS after 10,000:         $((rss10k / 1024)) MiB   (growth $(((rss10k - rss0) / 1024)) MiB, target < 10 MiB)"
+echo "RSS after 100,000:        $((rss100k / 1024)) MiB   (growth $(((rss100k - rss0) / 1024)) MiB)"
