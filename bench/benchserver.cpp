@@ -1,5 +1,9 @@
-// Servers for the benchmarks: `sdk` (signed deliveries through Kiket::Sdk), `bare` (a constant
-// QHttpServer route, the baseline) and `platform` (a fast stand-in for the extension API).
+// Tools for the benchmarks: `sdk` (signed deliveries through Kiket::Sdk), `bare` (a constant
+// QHttpServer route, the baseline), `platform` (a fast stand-in for the extension API) and
+// `send PORT PATH COUNT` (exactly COUNT signed deliveries over 8 connections; BODY and SECRET from
+// the environment).
+#include "loadgen.h"
+
 #include <kiket/kiket.h>
 #include <kiket/testing.h>
 
@@ -43,13 +47,16 @@ int main(int argc, char *argv[])
 
     if (mode == QLatin1String("sdk")) {
         kiket::SdkOptions options;
-        options.webhookSecret = qEnvironmentVariable("BENCH_SECRET", QStringLiteral("bench-secret"));
+        options.webhookSecret
+            = qEnvironmentVariable("BENCH_SECRET", QStringLiteral("bench-secret"));
         options.extensionId = QStringLiteral("com.example.bench");
         options.telemetryEnabled = false;
         options.manifestFolder = QStringLiteral("/nonexistent");
+        if (qEnvironmentVariableIsSet("BENCH_WORKERS"))
+            options.workerThreads = qEnvironmentVariableIntValue("BENCH_WORKERS");
         kiket::Sdk sdk(options);
         sdk.webhook("bench.event", "v1") = [](const QJsonObject &, kiket::Context &) -> QJsonValue {
-            return QJsonObject{{"ok", true}};
+            return QJsonObject { { "ok", true } };
         };
         const auto port = sdk.start(QStringLiteral("127.0.0.1"), 0);
         if (!port)
@@ -60,7 +67,8 @@ int main(int argc, char *argv[])
     if (mode == QLatin1String("bare")) {
         QHttpServer server;
         server.route("/v/1/webhooks/bench.event", [] {
-            return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArrayLiteral(R"({"ok":true})"));
+            return QHttpServerResponse(
+                QByteArrayLiteral("application/json"), QByteArrayLiteral(R"({"ok":true})"));
         });
         auto *tcp = new QTcpServer;
         if (!tcp->listen(QHostAddress::LocalHost, 0))
@@ -74,6 +82,21 @@ int main(int argc, char *argv[])
         announce(platform.port());
         return app.exec();
     }
-    QTextStream(stderr) << "usage: kiket-benchserver sdk|bare|platform" << Qt::endl;
+    if (mode == QLatin1String("send")) {
+        const QStringList args = app.arguments();
+        const QByteArray body = qgetenv("BODY");
+        const kiket::Signature s = kiket::generateSignature(qgetenv("SECRET"), body);
+        const QByteArray request = "POST " + args.value(3).toUtf8()
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nX-Kiket-Signature: " + s.signature
+            + "\r\nX-Kiket-Timestamp: " + s.timestamp
+            + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        const int total = args.value(4).toInt();
+        const int ok = sendExactly(quint16(args.value(2).toUInt()), request, total, 8);
+        QTextStream(stdout) << ok << " of " << total << " answered 200" << Qt::endl;
+        return ok == total ? 0 : 1;
+    }
+    QTextStream(stderr) << "usage: kiket-benchserver sdk|bare|platform|send PORT PATH COUNT"
+                        << Qt::endl;
     return 2;
 }

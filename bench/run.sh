@@ -27,7 +27,7 @@ body='{"event":"bench.event","issue":{"id":"1","title":"Benchmark","project_id":
 
 wrk_run() { # wrk_run URL [extra wrk args...] -> prints wrk output
     local url=$1; shift
-    BODY=$body wrk -t2 -c50 -d"${duration}s" --latency -s "$here/limit.lua" "$@" "$url"
+    BODY=$body wrk -t2 -c50 -d"${duration}s" --latency -s "$here/post.lua" "$@" "$url"
 }
 
 figures() { # figures WRK_OUTPUT -> "rps p50 p99"
@@ -63,11 +63,8 @@ example_pid=$!; pids+=("$example_pid")
 for _ in $(seq 100); do grep -q 'listening on' "$build/bench-example.log" && break; sleep 0.05; done
 example_port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$build/bench-example.log")
 rss() { awk '/^VmRSS/{print $2}' "/proc/$example_pid/status"; }
-send_n() { # send_n COUNT: exactly COUNT deliveries over 8 connections (one wrk thread)
-    read -r ts sig < <(sign "$secret" "$body")
-    BODY=$body LIMIT=$1 wrk -t1 -c8 -d600s -s "$here/limit.lua" \
-        -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig" \
-        "http://127.0.0.1:$example_port/v/2/webhooks/issue.created" >/dev/null
+send_n() { # send_n COUNT: exactly COUNT signed deliveries over 8 keep-alive connections
+    BODY=$body SECRET=$secret "$server" send "$example_port" /v/2/webhooks/issue.created "$1" >/dev/null
 }
 send_n 200
 rss0=$(rss)

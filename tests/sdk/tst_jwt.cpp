@@ -44,6 +44,19 @@ class TestJwt : public QObject
     Q_OBJECT
 
     FakePlatform m_platform;
+    QTemporaryDir m_dir;
+
+    // Isolated options: no manifest, no inherited environment, no telemetry.
+    SdkOptions isolated(AuthMode mode, const QString &baseUrl)
+    {
+        SdkOptions o;
+        o.authMode = mode;
+        o.baseUrl = baseUrl;
+        o.manifestFolder = m_dir.path();
+        o.environment = QProcessEnvironment();
+        o.telemetryEnabled = false;
+        return o;
+    }
     std::shared_ptr<JwksCache> m_cache;
     std::unique_ptr<TokenVerifier> m_verifier;
 
@@ -165,14 +178,7 @@ private slots:
         QCOMPARE(v.httpError(), QStringLiteral("Failed to fetch JWKS: HTTP 503"));
 
         // A real fetch to a closed port, through the SDK's own HTTP client.
-        QTemporaryDir dir;
-        SdkOptions o;
-        o.authMode = AuthMode::RuntimeToken;
-        o.baseUrl = QStringLiteral("http://127.0.0.1:9");
-        o.manifestFolder = dir.path();
-        o.environment = QProcessEnvironment();
-        o.telemetryEnabled = false;
-        Sdk sdk(o);
+        Sdk sdk(isolated(AuthMode::RuntimeToken, QStringLiteral("http://127.0.0.1:9")));
         sdk.webhook("issue.created", "v1")
             = [](const QJsonObject &, Context &) -> QJsonValue { return {}; };
         const HttpResponse r = sdk.dispatch(
@@ -203,14 +209,7 @@ private slots:
 
     void runtimeTokenModeInDispatch()
     {
-        QTemporaryDir dir;
-        SdkOptions o;
-        o.authMode = AuthMode::RuntimeToken;
-        o.baseUrl = m_platform.baseUrl();
-        o.manifestFolder = dir.path();
-        o.environment = QProcessEnvironment();
-        o.telemetryEnabled = false;
-        Sdk sdk(o);
+        Sdk sdk(isolated(AuthMode::RuntimeToken, m_platform.baseUrl()));
         sdk.webhook("issue.created", "v1", { "issues.write" })
             = [](const QJsonObject &, Context &ctx) -> QJsonValue {
             return QJsonObject { { "org", ctx.auth.orgId },
@@ -241,14 +240,8 @@ private slots:
 
     void bothModesMustPass()
     {
-        QTemporaryDir dir;
-        SdkOptions o;
-        o.authMode = AuthMode::Both;
+        SdkOptions o = isolated(AuthMode::Both, m_platform.baseUrl());
         o.webhookSecret = QStringLiteral("s");
-        o.baseUrl = m_platform.baseUrl();
-        o.manifestFolder = dir.path();
-        o.environment = QProcessEnvironment();
-        o.telemetryEnabled = false;
         Sdk sdk(o);
         sdk.webhook("issue.created", "v1")
             = [](const QJsonObject &, Context &) -> QJsonValue { return {}; };

@@ -28,9 +28,10 @@ bool isToken(const QByteArray &s)
 
 bool parseHead(const QByteArray &head, RequestHead *out, QString *error)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    const QList<QByteArray> requestLine
-        = lines.value(0).chopped(lines.value(0).endsWith('\r')).split(' ');
+    const qsizetype firstEnd = head.indexOf('\n');
+    const QByteArray first
+        = head.left(firstEnd > 0 && head[firstEnd - 1] == '\r' ? firstEnd - 1 : firstEnd);
+    const QList<QByteArray> requestLine = first.split(' ');
     if (requestLine.size() != 3 || !isToken(requestLine[0])
         || !(requestLine[1].startsWith('/') || requestLine[1] == "*")
         || !(requestLine[2] == "HTTP/1.1" || requestLine[2] == "HTTP/1.0")) {
@@ -40,18 +41,23 @@ bool parseHead(const QByteArray &head, RequestHead *out, QString *error)
     out->method = requestLine[0];
     out->target = requestLine[1];
     out->version = requestLine[2];
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
-        if (line.endsWith('\r'))
-            line.chop(1);
+    for (qsizetype start = firstEnd + 1; start < head.size();) {
+        qsizetype end = head.indexOf('\n', start);
+        if (end < 0)
+            end = head.size();
+        const QByteArrayView line = QByteArrayView(head)
+                                        .sliced(start, end - start)
+                                        .chopped(end > start && head[end - 1] == '\r' ? 1 : 0);
+        start = end + 1;
         if (line.isEmpty())
             continue;
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(line.left(colon))) {
+        if (colon <= 0 || !isToken(line.first(colon).toByteArray())) {
             *error = QStringLiteral("Malformed header line");
             return false;
         }
-        out->headers.emplaceBack(line.left(colon), line.mid(colon + 1).trimmed());
+        out->headers.emplaceBack(
+            line.first(colon).toByteArray(), line.sliced(colon + 1).trimmed().toByteArray());
     }
     const QByteArray connection = headerValue(out->headers, "connection").toLower();
     out->keepAlive = out->version == "HTTP/1.1" ? !connection.contains("close")
@@ -109,7 +115,15 @@ void ConnectionGuard::onReadyRead()
             m_socket->disconnectFromHost();
         return;
     }
-    consume(m_socket->peek(m_socket->bytesAvailable()));
+    // A body of known length only needs counting; copies are made only for request heads.
+    const qint64 available = m_socket->bytesAvailable();
+    if (m_state == State::Body && m_bodyRemaining >= available) {
+        m_bodyRemaining -= available;
+        if (m_bodyRemaining == 0)
+            m_state = State::Head;
+        return;
+    }
+    consume(m_socket->peek(available));
 }
 
 void ConnectionGuard::consume(const QByteArray &data)

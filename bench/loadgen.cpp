@@ -1,0 +1,68 @@
+#include "loadgen.h"
+
+#include <QEventLoop>
+#include <QList>
+#include <QTcpSocket>
+
+#include <memory>
+
+namespace {
+
+// One keep-alive connection that sends a request, waits for the whole answer, and repeats.
+struct Connection
+{
+    std::unique_ptr<QTcpSocket> socket = std::make_unique<QTcpSocket>();
+    QByteArray buffer;
+};
+
+// Length of one complete response at the start of buffer, or -1 while incomplete.
+qsizetype completeResponse(const QByteArray &buffer)
+{
+    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return -1;
+    const QByteArray head = buffer.left(headEnd).toLower();
+    const qsizetype at = head.indexOf("content-length:");
+    const qint64 length
+        = at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
+    return buffer.size() >= headEnd + 4 + length ? headEnd + 4 + length : -1;
+}
+
+} // namespace
+
+int sendExactly(quint16 port, const QByteArray &request, int total, int connections)
+{
+    QEventLoop loop;
+    int sent = 0;
+    int answered = 0;
+    int ok = 0;
+    QList<Connection *> all;
+    for (int i = 0; i < connections && i < total; ++i) {
+        auto *c = new Connection;
+        all << c;
+        QObject::connect(c->socket.get(), &QTcpSocket::connected, &loop, [c, &sent, &request] {
+            ++sent;
+            c->socket->write(request);
+        });
+        QObject::connect(c->socket.get(), &QTcpSocket::readyRead, &loop, [&, c] {
+            c->buffer += c->socket->readAll();
+            qsizetype n;
+            while ((n = completeResponse(c->buffer)) > 0) {
+                ok += c->buffer.startsWith("HTTP/1.1 200");
+                c->buffer.remove(0, n);
+                if (++answered == total)
+                    loop.quit();
+                else if (sent < total) {
+                    ++sent;
+                    c->socket->write(request);
+                }
+            }
+        });
+        QObject::connect(
+            c->socket.get(), &QTcpSocket::errorOccurred, &loop, [&loop] { loop.quit(); });
+        c->socket->connectToHost(QHostAddress::LocalHost, port);
+    }
+    loop.exec();
+    qDeleteAll(all);
+    return ok;
+}
