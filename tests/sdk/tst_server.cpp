@@ -218,6 +218,39 @@ private slots:
         QCOMPARE(correct, kCount);
     }
 
+    void slowHandlerDoesNotStallOthers()
+    {
+        auto release = std::make_shared<QSemaphore>();
+        auto entered = std::make_shared<QSemaphore>();
+        Sdk sdk(options());
+        sdk.webhook("slow.event", "v1") = [release, entered](const QJsonObject &, Context &) -> QJsonValue {
+            entered->release();
+            release->tryAcquire(1, 20000); // blocks without the SDK knowing why
+            return {};
+        };
+        sdk.webhook("fast.event", "v1") = [](const QJsonObject &, Context &) -> QJsonValue {
+            return QJsonObject{{"fast", true}};
+        };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QList<QTcpSocket *> slow;
+        for (int i = 0; i < 3; ++i) {
+            slow << new QTcpSocket(this);
+            slow.last()->connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(slow.last()->waitForConnected());
+            slow.last()->write(signedPost("/v/1/webhooks/slow.event", "{}"));
+            QVERIFY(slow.last()->waitForBytesWritten());
+            QVERIFY(entered->tryAcquire(1, 5000)); // each slow handler got a thread of its own
+        }
+        const RawResponse fast = rawExchange(port, signedPost("/v/1/webhooks/fast.event", "{}"), 5000);
+        QCOMPARE(fast.status, 200);
+        QCOMPARE(fast.body, QByteArray(R"({"fast":true})"));
+        release->release(3);
+        for (QTcpSocket *s : slow) {
+            QCOMPARE(readResponse(*s).status, 200);
+            delete s;
+        }
+    }
+
     void framingEdgeCases()
     {
         Sdk sdk(options());

@@ -67,7 +67,6 @@ Sdk::Sdk(SdkOptions options)
         [timeout](const QString &url) { return fetchUrl(url, timeout); });
     d->verifier = std::make_unique<TokenVerifier>(
         d->jwks, d->config.baseUrl, d->options.trustedBaseUrls, d->options.tokenLeewaySeconds);
-    d->pool.setMaxThreadCount(qMax(1, d->options.workerThreads));
 }
 
 Sdk::~Sdk()
@@ -147,6 +146,10 @@ Result<quint16> Sdk::start(const QString &host, quint16 port)
     d->serverThread.start();
     auto *server = new HttpServer(d->options.limits);
     server->moveToThread(&d->serverThread);
+    d->pool = new WorkerPool(d->options.workerThreads);
+    d->pool->moveToThread(&d->serverThread);
+    WorkerPool *pool = d->pool;
+    QMetaObject::invokeMethod(pool, [pool] { pool->startWatching(); }, Qt::QueuedConnection);
     server->setHandler([this](const HttpRequest &request, const Responder &responder) {
         const bool delivery = request.method == "POST" && request.path() != "/health";
         if (!delivery) {
@@ -159,7 +162,7 @@ Result<quint16> Sdk::start(const QString &host, quint16 port)
                 503, QStringLiteral("Server busy: too many deliveries waiting")));
             return;
         }
-        d->pool.start([this, request, responder] {
+        d->pool->start([this, request, responder] {
             responder.send(dispatch(request));
             d->queued.fetchAndAddRelaxed(-1);
         });
@@ -167,14 +170,11 @@ Result<quint16> Sdk::start(const QString &host, quint16 port)
     Result<quint16> bound = Error {};
     QMetaObject::invokeMethod(
         server, [&] { bound = server->listen(address, port); }, Qt::BlockingQueuedConnection);
+    d->server = server;
     if (!bound) {
-        QMetaObject::invokeMethod(
-            server, [server] { delete server; }, Qt::BlockingQueuedConnection);
-        d->serverThread.quit();
-        d->serverThread.wait();
+        stop();
         return bound.error();
     }
-    d->server = server;
     d->port = bound.value();
     return bound;
 }
@@ -188,7 +188,12 @@ void Sdk::stop()
         d->server = nullptr;
         d->port = 0;
     }
-    d->pool.waitForDone();
+    if (d->pool) {
+        WorkerPool *pool = d->pool;
+        pool->waitForDone();
+        QMetaObject::invokeMethod(pool, [pool] { delete pool; }, Qt::BlockingQueuedConnection);
+        d->pool = nullptr;
+    }
     d->serverThread.quit();
     d->serverThread.wait();
 }

@@ -2,11 +2,11 @@
 
 #include "kiket/httpserver.h"
 #include "kiket/sdk.h"
+#include "workerpool.h"
 
 #include <QAtomicInt>
 #include <QReadWriteLock>
 #include <QThread>
-#include <QThreadPool>
 
 namespace kiket {
 
@@ -29,7 +29,7 @@ struct Sdk::Private
     std::unique_ptr<TokenVerifier> verifier;
     std::function<void(const HttpRequest &, const DeliveryOutcome &)> observer;
 
-    QThreadPool pool;
+    WorkerPool *pool = nullptr; ///< Lives on the server thread while serving.
     QAtomicInt queued = 0;
     QThread serverThread;
     HttpServer *server = nullptr;

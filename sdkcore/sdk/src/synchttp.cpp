@@ -1,5 +1,7 @@
 #include "synchttp.h"
 
+#include "workerpool.h"
+
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -32,8 +34,11 @@ SyncReply syncRequest(const QByteArray &method, const QUrl &url, const HeaderLis
     });
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     deadline.start(timeoutMs);
-    if (!reply->isFinished())
+    if (!reply->isFinished()) {
+        WorkerPool::blockingBegin(); // lets another handler run while this one waits
         loop.exec();
+        WorkerPool::blockingEnd();
+    }
     out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     for (const auto &pair : reply->rawHeaderPairs())
         out.headers.append(pair);
