@@ -8,6 +8,7 @@
 #include <kiket/testing.h>
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QTcpServer>
@@ -81,6 +82,29 @@ int main(int argc, char *argv[])
         kiket::testing::FakePlatform platform;
         announce(platform.port());
         return app.exec();
+    }
+    if (mode == QLatin1String("dispatch")) { // in-process pipeline cost, no sockets
+        kiket::SdkOptions options;
+        options.webhookSecret = QStringLiteral("bench-secret");
+        options.telemetryEnabled = false;
+        options.manifestFolder = QStringLiteral("/nonexistent");
+        kiket::Sdk sdk(options);
+        sdk.webhook("bench.event", "v1") = [](const QJsonObject &, kiket::Context &) -> QJsonValue {
+            return QJsonObject { { "ok", true } };
+        };
+        const kiket::HttpRequest request
+            = kiket::testing::DeliveryBuilder("bench.event", "1")
+                  .payload({ { "issue", QJsonObject { { "id", "1" } } } })
+                  .secret("bench-secret")
+                  .request();
+        const int n = qMax(1, app.arguments().value(2).toInt());
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < n; ++i)
+            sdk.dispatch(request);
+        QTextStream(stdout) << "dispatch: " << double(timer.nsecsElapsed()) / n / 1000.0
+                            << " us per delivery" << Qt::endl;
+        return 0;
     }
     if (mode == QLatin1String("send")) {
         const QStringList args = app.arguments();

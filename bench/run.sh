@@ -30,28 +30,37 @@ wrk_run() { # wrk_run URL [extra wrk args...] -> prints wrk output
     BODY=$body wrk -t2 -c50 -d"${duration}s" --latency -s "$here/post.lua" "$@" "$url"
 }
 
-figures() { # figures WRK_OUTPUT -> "rps p50 p99"
-    local rps p50 p99
-    rps=$(awk '/^Requests\/sec/{print $2}' <<<"$1")
-    p50=$(awk '$1=="50%"{print $2}' <<<"$1")
-    p99=$(awk '$1=="99%"{print $2}' <<<"$1")
-    echo "$rps $p50 $p99"
+figures() { # figures WRK_OUTPUT -> "rps p50_us p99_us"
+    awk 'function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
+         /^Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = us($2) } $1 == "99%" { p99 = us($2) }
+         END { printf "%s %d %d\n", rps, p50, p99 }' <<<"$1"
 }
 
-echo "== Throughput: 50 connections, ${duration}s each, wrk -t2"
+rounds=${ROUNDS:-3}
+echo "== Throughput: 50 connections, wrk -t2, ${duration}s per run, $rounds alternating rounds (medians)"
 start sdk; sdk_port=$PORT
-read -r ts sig < <(sign bench-secret "$body")
-sdk_out=$(wrk_run "http://127.0.0.1:$sdk_port/v/1/webhooks/bench.event" \
-    -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig")
 start bare; bare_port=$PORT
-bare_out=$(wrk_run "http://127.0.0.1:$bare_port/v/1/webhooks/bench.event" -H "Content-Type: application/json")
-read -r sdk_rps sdk_p50 sdk_p99 < <(figures "$sdk_out")
-read -r bare_rps bare_p50 bare_p99 < <(figures "$bare_out")
-if grep -q 'Non-2xx' <<<"$sdk_out"; then echo "WARNING: the SDK server answered non-2xx:"; grep 'Non-2xx' <<<"$sdk_out"; fi
-printf '%-34s %12s %10s %10s\n' "server" "requests/s" "p50" "p99"
-printf '%-34s %12s %10s %10s\n' "Kiket::Sdk signed delivery" "$sdk_rps" "$sdk_p50" "$sdk_p99"
-printf '%-34s %12s %10s %10s\n' "bare QHttpServer constant (base)" "$bare_rps" "$bare_p50" "$bare_p99"
-awk -v a="$sdk_rps" -v b="$bare_rps" 'BEGIN{printf "ratio sdk/bare: %.2f (target >= 0.60)\n", a/b}'
+sdk_runs=() bare_runs=()
+for _ in $(seq "$rounds"); do
+    read -r ts sig < <(sign bench-secret "$body")
+    out=$(wrk_run "http://127.0.0.1:$sdk_port/v/1/webhooks/bench.event" \
+        -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig")
+    if grep -q 'Non-2xx' <<<"$out"; then echo "WARNING: the SDK server answered non-2xx:"; grep 'Non-2xx' <<<"$out"; fi
+    sdk_runs+=("$(figures "$out")")
+    out=$(wrk_run "http://127.0.0.1:$bare_port/v/1/webhooks/bench.event" -H "Content-Type: application/json")
+    bare_runs+=("$(figures "$out")")
+done
+median() { # median COLUMN ROWS... (numeric sort on the column, unit suffix kept)
+    local col=$1; shift
+    printf '%s\n' "$@" | awk -v c="$col" '{print $c}' | sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'
+}
+printf '%-34s %12s %10s %10s   %s\n' "server" "requests/s" "p50 (us)" "p99 (us)" "(each round: requests/s)"
+printf '%-34s %12s %10s %10s   %s\n' "Kiket::Sdk signed delivery" "$(median 1 "${sdk_runs[@]}")" \
+    "$(median 2 "${sdk_runs[@]}")" "$(median 3 "${sdk_runs[@]}")" "$(printf '%s\n' "${sdk_runs[@]}" | awk '{printf "%s ", $1}')"
+printf '%-34s %12s %10s %10s   %s\n' "bare QHttpServer constant (base)" "$(median 1 "${bare_runs[@]}")" \
+    "$(median 2 "${bare_runs[@]}")" "$(median 3 "${bare_runs[@]}")" "$(printf '%s\n' "${bare_runs[@]}" | awk '{printf "%s ", $1}')"
+awk -v a="$(median 1 "${sdk_runs[@]}")" -v b="$(median 1 "${bare_runs[@]}")" \
+    'BEGIN{printf "ratio sdk/bare (medians): %.2f (target >= 0.60); p99 target < 5000 us\n", a/b}'
 
 echo
 echo "== Memory: example extension, issue.created v2 deliveries (one log_event call each)"

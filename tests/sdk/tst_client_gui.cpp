@@ -29,7 +29,8 @@ private slots:
         QCOMPARE(platform.requests().size(), 0);
 
         int status = 0;
-        QThread *worker = QThread::create([&client, &status] { status = client.get(QStringLiteral("/x")).status; });
+        QThread *worker = QThread::create(
+            [&client, &status] { status = client.get(QStringLiteral("/x")).status; });
         worker->start();
         QVERIFY(worker->wait(10000));
         delete worker;

@@ -223,13 +223,14 @@ private slots:
         auto release = std::make_shared<QSemaphore>();
         auto entered = std::make_shared<QSemaphore>();
         Sdk sdk(options());
-        sdk.webhook("slow.event", "v1") = [release, entered](const QJsonObject &, Context &) -> QJsonValue {
+        sdk.webhook("slow.event", "v1")
+            = [release, entered](const QJsonObject &, Context &) -> QJsonValue {
             entered->release();
             release->tryAcquire(1, 20000); // blocks without the SDK knowing why
             return {};
         };
         sdk.webhook("fast.event", "v1") = [](const QJsonObject &, Context &) -> QJsonValue {
-            return QJsonObject{{"fast", true}};
+            return QJsonObject { { "fast", true } };
         };
         const quint16 port = sdk.start("127.0.0.1", 0).value();
         QList<QTcpSocket *> slow;
@@ -241,7 +242,8 @@ private slots:
             QVERIFY(slow.last()->waitForBytesWritten());
             QVERIFY(entered->tryAcquire(1, 5000)); // each slow handler got a thread of its own
         }
-        const RawResponse fast = rawExchange(port, signedPost("/v/1/webhooks/fast.event", "{}"), 5000);
+        const RawResponse fast
+            = rawExchange(port, signedPost("/v/1/webhooks/fast.event", "{}"), 5000);
         QCOMPARE(fast.status, 200);
         QCOMPARE(fast.body, QByteArray(R"({"fast":true})"));
         release->release(3);

@@ -8,6 +8,7 @@
 #include <QMutex>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QThread>
 
 #include <atomic>
 
@@ -33,10 +34,29 @@ protected:
 } // namespace
 
 // Lets worker threads post an answer to the server thread while the server still exists.
+// Hands finished answers to the server thread: written at once there, else posted to it.
 class ResponseChannel : public QObject
 {
 public:
-    QHash<quint64, QPointer<ConnectionGuard>> guards;
+    QHash<quint64, QPointer<ConnectionGuard>> guards; // server thread only
+
+    void deliver(quint64 connection, quint64 seq, const QByteArray &bytes, bool close)
+    {
+        if (QThread::currentThread() == thread()) {
+            write(connection, seq, bytes, close);
+            return;
+        }
+        QMetaObject::invokeMethod(
+            this, [this, connection, seq, bytes, close] { write(connection, seq, bytes, close); },
+            Qt::QueuedConnection);
+    }
+
+private:
+    void write(quint64 connection, quint64 seq, const QByteArray &bytes, bool close)
+    {
+        if (ConnectionGuard *guard = guards.value(connection))
+            guard->finishResponse(seq, bytes, close);
+    }
 };
 
 // The channel pointer is cleared under the mutex before the channel dies.
@@ -62,19 +82,8 @@ void Responder::send(const HttpResponse &response) const
         return;
     const QByteArray bytes = serialiseResponse(response, m_state->headRequest, m_state->close);
     QMutexLocker lock(&m_state->lifetime->mutex);
-    ResponseChannel *channel = m_state->lifetime->channel;
-    if (!channel)
-        return;
-    const quint64 connection = m_state->connection;
-    const quint64 seq = m_state->seq;
-    const bool close = m_state->close;
-    QMetaObject::invokeMethod(
-        channel,
-        [channel, connection, seq, bytes, close] {
-            if (ConnectionGuard *guard = channel->guards.value(connection))
-                guard->finishResponse(seq, bytes, close);
-        },
-        Qt::QueuedConnection);
+    if (ResponseChannel *channel = m_state->lifetime->channel)
+        channel->deliver(m_state->connection, m_state->seq, bytes, m_state->close);
 }
 
 bool Responder::sent() const

@@ -149,7 +149,8 @@ Result<quint16> Sdk::start(const QString &host, quint16 port)
     d->pool = new WorkerPool(d->options.workerThreads);
     d->pool->moveToThread(&d->serverThread);
     WorkerPool *pool = d->pool;
-    QMetaObject::invokeMethod(pool, [pool] { pool->startWatching(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        pool, [pool] { pool->startWatching(); }, Qt::QueuedConnection);
     server->setHandler([this](const HttpRequest &request, const Responder &responder) {
         const bool delivery = request.method == "POST" && request.path() != "/health";
         if (!delivery) {
@@ -191,7 +192,8 @@ void Sdk::stop()
     if (d->pool) {
         WorkerPool *pool = d->pool;
         pool->waitForDone();
-        QMetaObject::invokeMethod(pool, [pool] { delete pool; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            pool, [pool] { delete pool; }, Qt::BlockingQueuedConnection);
         d->pool = nullptr;
     }
     d->serverThread.quit();

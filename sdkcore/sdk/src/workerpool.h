@@ -38,9 +38,9 @@ private:
     QThreadPool m_pool;
     QTimer *m_timer; // a child, so it moves with the pool to the server thread
     int m_max;
-    std::atomic<qint64> m_submitted{0};
-    std::atomic<qint64> m_begun{0};
-    std::atomic<qint64> m_lastBeginMs{0};
+    std::atomic<qint64> m_submitted { 0 };
+    std::atomic<qint64> m_begun { 0 };
+    std::atomic<qint64> m_lastBeginMs { 0 };
     qint64 m_idleSinceMs = 0;
 };
 
