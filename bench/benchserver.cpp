@@ -1,5 +1,6 @@
 // Tools for the benchmarks: `sdk` (signed deliveries through Kiket::Sdk), `bare` (a constant
-// QHttpServer route, the baseline), `platform` (a fast stand-in for the extension API) and
+// QHttpServer route, the baseline), `layer` (a constant answer from kiket::HttpServer, to see what
+// the guarded HTTP layer costs on its own), `platform` (a fast stand-in for the extension API) and
 // `send PORT PATH COUNT` (exactly COUNT signed deliveries over 8 connections; BODY and SECRET from
 // the environment).
 #include "loadgen.h"
@@ -78,6 +79,14 @@ int main(int argc, char *argv[])
         announce(tcp->serverPort());
         return app.exec();
     }
+    if (mode == QLatin1String("layer")) {
+        kiket::HttpServer server;
+        server.setHandler([](const kiket::HttpRequest &, const kiket::Responder &r) {
+            r.send(kiket::HttpResponse::json(200, { { "ok", true } }));
+        });
+        announce(server.listen().value());
+        return app.exec();
+    }
     if (mode == QLatin1String("platform")) {
         kiket::testing::FakePlatform platform;
         announce(platform.port());
@@ -120,7 +129,8 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << ok << " of " << total << " answered 200" << Qt::endl;
         return ok == total ? 0 : 1;
     }
-    QTextStream(stderr) << "usage: kiket-benchserver sdk|bare|platform|send PORT PATH COUNT"
-                        << Qt::endl;
+    QTextStream(stderr)
+        << "usage: kiket-benchserver sdk|bare|layer|platform|dispatch N|send PORT PATH COUNT"
+        << Qt::endl;
     return 2;
 }

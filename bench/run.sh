@@ -40,7 +40,8 @@ rounds=${ROUNDS:-3}
 echo "== Throughput: 50 connections, wrk -t2, ${duration}s per run, $rounds alternating rounds (medians)"
 start sdk; sdk_port=$PORT
 start bare; bare_port=$PORT
-sdk_runs=() bare_runs=()
+start layer; layer_port=$PORT
+sdk_runs=() bare_runs=() layer_runs=()
 for _ in $(seq "$rounds"); do
     read -r ts sig < <(sign bench-secret "$body")
     out=$(wrk_run "http://127.0.0.1:$sdk_port/v/1/webhooks/bench.event" \
@@ -49,6 +50,8 @@ for _ in $(seq "$rounds"); do
     sdk_runs+=("$(figures "$out")")
     out=$(wrk_run "http://127.0.0.1:$bare_port/v/1/webhooks/bench.event" -H "Content-Type: application/json")
     bare_runs+=("$(figures "$out")")
+    out=$(wrk_run "http://127.0.0.1:$layer_port/v/1/webhooks/bench.event" -H "Content-Type: application/json")
+    layer_runs+=("$(figures "$out")")
 done
 median() { # median COLUMN ROWS... (numeric sort on the column, unit suffix kept)
     local col=$1; shift
@@ -59,8 +62,12 @@ printf '%-34s %12s %10s %10s   %s\n' "Kiket::Sdk signed delivery" "$(median 1 "$
     "$(median 2 "${sdk_runs[@]}")" "$(median 3 "${sdk_runs[@]}")" "$(printf '%s\n' "${sdk_runs[@]}" | awk '{printf "%s ", $1}')"
 printf '%-34s %12s %10s %10s   %s\n' "bare QHttpServer constant (base)" "$(median 1 "${bare_runs[@]}")" \
     "$(median 2 "${bare_runs[@]}")" "$(median 3 "${bare_runs[@]}")" "$(printf '%s\n' "${bare_runs[@]}" | awk '{printf "%s ", $1}')"
+printf '%-34s %12s %10s %10s   %s\n' "kiket::HttpServer constant (layer)" "$(median 1 "${layer_runs[@]}")" \
+    "$(median 2 "${layer_runs[@]}")" "$(median 3 "${layer_runs[@]}")" "$(printf '%s\n' "${layer_runs[@]}" | awk '{printf "%s ", $1}')"
 awk -v a="$(median 1 "${sdk_runs[@]}")" -v b="$(median 1 "${bare_runs[@]}")" \
     'BEGIN{printf "ratio sdk/bare (medians): %.2f (target >= 0.60); p99 target < 5000 us\n", a/b}'
+
+echo "in-process pipeline alone: $("$server" dispatch 200000)"
 
 echo
 echo "== Memory: example extension, issue.created v2 deliveries (one log_event call each)"

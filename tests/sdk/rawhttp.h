@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QTcpSocket>
+#include <QVariant>
 
 struct RawResponse
 {
@@ -28,7 +29,8 @@ struct RawResponse
 inline RawResponse readResponse(QTcpSocket &socket, int timeoutMs = 5000, bool headRequest = false)
 {
     RawResponse r;
-    QByteArray buffer;
+    // Bytes of a following (pipelined) response are kept on the socket for the next call.
+    QByteArray buffer = socket.property("rawhttp_leftover").toByteArray();
     QElapsedTimer timer;
     timer.start();
     qsizetype headEnd = -1;
@@ -46,6 +48,7 @@ inline RawResponse readResponse(QTcpSocket &socket, int timeoutMs = 5000, bool h
         }
         if (headEnd >= 0 && buffer.size() >= headEnd + 4 + length) {
             r.body = buffer.mid(headEnd + 4, length);
+            socket.setProperty("rawhttp_leftover", buffer.mid(headEnd + 4 + length));
             return r;
         }
         if (socket.state() != QAbstractSocket::ConnectedState && socket.bytesAvailable() == 0) {

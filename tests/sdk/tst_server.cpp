@@ -290,6 +290,21 @@ private slots:
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, body);
 
+        // Pipelined requests in one write are all answered, in order.
+        QTcpSocket pipelined;
+        pipelined.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(pipelined.waitForConnected());
+        pipelined.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            + signedPost("/v/1/webhooks/a.b", R"({"n":2})")
+            + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+            + signedPost("/v/1/webhooks/a.b", R"({"n":4})"));
+        QCOMPARE(readResponse(pipelined).status, 200);
+        r = readResponse(pipelined);
+        QCOMPARE(r.body, QByteArray(R"({"n":2})"));
+        QCOMPARE(readResponse(pipelined).status, 404);
+        r = readResponse(pipelined);
+        QCOMPARE(r.body, QByteArray(R"({"n":4})"));
+
         // Connection: close is honoured.
         QTcpSocket closing;
         closing.connectToHost(QHostAddress::LocalHost, port);

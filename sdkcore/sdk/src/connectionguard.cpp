@@ -115,15 +115,33 @@ void ConnectionGuard::onReadyRead()
             m_socket->disconnectFromHost();
         return;
     }
-    // A body of known length only needs counting; copies are made only for request heads.
+    // Bytes the parser left unread last time were seen already; only the rest is new.
     const qint64 available = m_socket->bytesAvailable();
-    if (m_state == State::Body && m_bodyRemaining >= available) {
-        m_bodyRemaining -= available;
+    const qint64 fresh = available - m_seenUnread;
+    if (fresh <= 0)
+        return;
+    // A body of known length only needs counting; copies are made only for request heads.
+    if (m_state == State::Body && m_bodyRemaining >= fresh) {
+        m_bodyRemaining -= fresh;
         if (m_bodyRemaining == 0)
             m_state = State::Head;
         return;
     }
-    consume(m_socket->peek(available));
+    consume(m_socket->peek(available).mid(m_seenUnread));
+}
+
+void ConnectionGuard::afterParser()
+{
+    if (m_state == State::Discard)
+        return;
+    m_seenUnread = m_socket->bytesAvailable();
+    // The parser takes one request per readyRead; pipelined ones wait in the buffer. Wake it
+    // again while it keeps making progress and complete heads are queued.
+    if (m_seenUnread > 0 && !m_heads.isEmpty() && m_headsTaken != m_headsTakenAtWake) {
+        m_headsTakenAtWake = m_headsTaken;
+        QMetaObject::invokeMethod(
+            m_socket, [socket = m_socket] { emit socket->readyRead(); }, Qt::QueuedConnection);
+    }
 }
 
 void ConnectionGuard::consume(const QByteArray &data)
@@ -212,6 +230,7 @@ void ConnectionGuard::headComplete(const QByteArray &head)
 
 RequestHead ConnectionGuard::takeHead()
 {
+    ++m_headsTaken;
     if (m_state == State::Body && m_bodyRemaining < 0)
         m_state = State::Head; // the parser finished a chunked body
     return m_heads.isEmpty() ? RequestHead() : m_heads.dequeue();
@@ -276,6 +295,16 @@ void ConnectionGuard::onTick()
     }
 }
 
+void GuardedTcpServer::armNewGuards()
+{
+    for (const QPointer<ConnectionGuard> &guard : std::as_const(m_unarmed)) {
+        if (guard)
+            connect(qobject_cast<QTcpSocket *>(guard->parent()), &QTcpSocket::readyRead, guard,
+                &ConnectionGuard::afterParser);
+    }
+    m_unarmed.clear();
+}
+
 GuardedTcpServer::GuardedTcpServer(const ServerLimits &limits, QObject *httpServer, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
@@ -299,6 +328,7 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     ++m_open;
     connect(socket, &QObject::destroyed, this, [this] { --m_open; });
     auto *guard = new ConnectionGuard(socket, m_limits, m_httpServer, m_nextId++);
+    m_unarmed.append(guard);
     emit guardCreated(guard);
     addPendingConnection(socket); // QTcpServer emits newConnection() after this returns
 }

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 #include <QQueue>
 #include <QTcpServer>
 
@@ -35,6 +36,9 @@ public:
     quint64 id() const { return m_id; }
     /// The head of the next request the parser completes, in arrival order.
     RequestHead takeHead();
+    /// Runs after the parser's readyRead handling: notes what it left unread, wakes it for
+    /// pipelined requests.
+    void afterParser();
     /// The parser delivered a request: it now awaits an answer with this sequence number.
     quint64 beginResponse();
     /// Queues the answer for a sequence number; answers leave in request order.
@@ -59,6 +63,9 @@ private:
     qint64 m_bodyRemaining = 0; ///< -1 while reading a chunked body.
     qint64 m_bodySeen = 0;
     QQueue<RequestHead> m_heads;
+    qint64 m_seenUnread = 0; ///< Bytes at the front of the socket buffer already inspected.
+    quint64 m_headsTaken = 0;
+    quint64 m_headsTakenAtWake = ~quint64(0);
     QElapsedTimer m_lastActivity;
     QElapsedTimer m_requestStarted;
     quint64 m_nextSeq = 0;
@@ -73,6 +80,9 @@ class GuardedTcpServer : public QTcpServer
 public:
     GuardedTcpServer(const ServerLimits &limits, QObject *httpServer, QObject *parent = nullptr);
     int openConnections() const { return m_open; }
+    /// Makes the guards of new sockets watch the parser's reads too; call after the parser took
+    /// them.
+    void armNewGuards();
 
 signals:
     void guardCreated(kiket::ConnectionGuard *guard);
@@ -85,6 +95,7 @@ private:
     QObject *m_httpServer;
     int m_open = 0;
     quint64 m_nextId = 1;
+    QList<QPointer<ConnectionGuard>> m_unarmed;
 };
 
 /// Serialises a response as HTTP/1.1 bytes (no body for HEAD requests).

@@ -172,6 +172,8 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
         return Error { QStringLiteral("http.listen"), message };
     }
     d->parser->bind(tcp);
+    // Connected after bind(), so it runs once the parser has hooked up each new socket.
+    connect(tcp, &QTcpServer::newConnection, tcp, &GuardedTcpServer::armNewGuards);
     d->tcp = tcp;
     return tcp->serverPort();
 }
