@@ -222,7 +222,7 @@ void ConnectionGuard::headComplete(const QByteArray &head)
     }
     if (headerValue(parsed.headers, "expect").toLower() == "100-continue")
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    m_heads.enqueue(parsed);
+    m_heads.enqueue(std::move(parsed));
     m_bodySeen = 0;
     m_bodyRemaining = encoding == "chunked" ? -1 : length;
     m_state = m_bodyRemaining == 0 ? State::Head : State::Body;
@@ -243,14 +243,24 @@ quint64 ConnectionGuard::beginResponse()
 
 void ConnectionGuard::finishResponse(quint64 seq, const QByteArray &bytes, bool close)
 {
-    m_ready.insert(seq, { bytes, close });
-    while (m_ready.contains(m_nextWrite)) {
-        const auto [out, closeAfter] = m_ready.take(m_nextWrite++);
+    if (seq != m_nextWrite) { // an earlier request is still being handled: keep the order
+        m_ready.insert(seq, { bytes, close });
+        return;
+    }
+    bool closeAfter = close;
+    QByteArray out = bytes;
+    for (;;) {
+        ++m_nextWrite;
         m_socket->write(out);
         if (closeAfter) {
             m_socket->disconnectFromHost();
             return;
         }
+        auto next = m_ready.find(m_nextWrite);
+        if (next == m_ready.end())
+            break;
+        std::tie(out, closeAfter) = std::pair(next->first, next->second);
+        m_ready.erase(next);
     }
     markActivity();
 }

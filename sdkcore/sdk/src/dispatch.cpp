@@ -5,7 +5,6 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -45,10 +44,29 @@ QString decodeSegment(const QByteArray &segment)
     return QUrl::fromPercentEncoding(segment).trimmed();
 }
 
+// Dot-separated words of letters, digits, '_', ':' and '-' (no empty word, so no "..").
+bool isEventName(const QString &event)
+{
+    bool wordStart = true;
+    for (QChar c : event) {
+        if (c == QLatin1Char('.')) {
+            if (wordStart)
+                return false;
+            wordStart = true;
+            continue;
+        }
+        const char16_t u = c.unicode();
+        const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
+            || u == '_' || u == ':' || u == '-';
+        if (!ok)
+            return false;
+        wordStart = false;
+    }
+    return !wordStart;
+}
+
 Route route(const QByteArray &rawPath)
 {
-    static const QRegularExpression eventName(
-        QStringLiteral("^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$"));
     Route r;
     if (rawPath == "/health") {
         r.kind = Route::Health;
@@ -68,7 +86,7 @@ Route route(const QByteArray &rawPath)
     }
     r.allow = "POST";
     r.event = QUrl::fromPercentEncoding(eventSegment);
-    r.kind = eventName.match(r.event).hasMatch() ? Route::Delivery : Route::BadEvent;
+    r.kind = isEventName(r.event) ? Route::Delivery : Route::BadEvent;
     return r;
 }
 
@@ -89,13 +107,15 @@ QString versionRequiredMessage()
 
 QString alternateVersion(const QString &version)
 {
-    static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
-    static const QRegularExpression vDigits(QStringLiteral("^v[0-9]+$"));
-    if (digits.match(version).hasMatch())
-        return QLatin1Char('v') + version;
-    if (vDigits.match(version).hasMatch())
-        return version.mid(1);
-    return {};
+    const bool prefixed = version.startsWith(QLatin1Char('v'));
+    const QStringView digits = QStringView(version).mid(prefixed ? 1 : 0);
+    if (digits.isEmpty())
+        return {};
+    for (QChar c : digits) {
+        if (!c.isDigit() || c.unicode() > '9')
+            return {};
+    }
+    return prefixed ? digits.toString() : QLatin1Char('v') + version;
 }
 
 std::optional<RegisteredHandler> Sdk::Private::find(
@@ -248,7 +268,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     client.initialBackoffMs = d->options.clientInitialBackoffMs;
     QMap<QString, QString> headers;
     for (const auto &h : request.headers) {
-        const QString name = QString::fromLatin1(h.first).toLower();
+        const QString name = QString::fromLatin1(h.first.toLower());
         const QString value = QString::fromUtf8(h.second);
         headers[name]
             = headers.contains(name) ? headers[name] + QStringLiteral(", ") + value : value;

@@ -4,9 +4,10 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QMessageAuthenticationCode>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 namespace kiket {
 
@@ -49,7 +50,30 @@ bool singleValue(const QList<QByteArray> &values, QByteArray *out)
 
 QByteArray hmacSha256Hex(const QByteArray &secret, const QByteArray &data)
 {
-    return QMessageAuthenticationCode::hash(data, secret, QCryptographicHash::Sha256).toHex();
+    // Fetching algorithms is the slow part of OpenSSL 3's HMAC, so it happens once: each call
+    // copies a context that already knows its digest and only sets the key.
+    static EVP_MAC *const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    static EVP_MAC_CTX *const prototype = [] {
+        EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+        char digest[] = "SHA256";
+        const OSSL_PARAM params[]
+            = { OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end() };
+        EVP_MAC_CTX_set_params(ctx, params);
+        return ctx;
+    }();
+    unsigned char out[EVP_MAX_MD_SIZE];
+    size_t length = 0;
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(prototype);
+    const bool ok = ctx
+        && EVP_MAC_init(ctx, reinterpret_cast<const unsigned char *>(secret.constData()),
+            size_t(secret.size()), nullptr)
+        && EVP_MAC_update(
+            ctx, reinterpret_cast<const unsigned char *>(data.constData()), size_t(data.size()))
+        && EVP_MAC_final(ctx, out, &length, sizeof out);
+    EVP_MAC_CTX_free(ctx);
+    if (!ok)
+        return {};
+    return QByteArray::fromRawData(reinterpret_cast<const char *>(out), qsizetype(length)).toHex();
 }
 
 Signature generateSignature(const QByteArray &secret, const QByteArray &body, qint64 timestamp)
