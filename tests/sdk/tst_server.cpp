@@ -305,6 +305,16 @@ private slots:
         r = readResponse(pipelined);
         QCOMPARE(r.body, QByteArray(R"({"n":4})"));
 
+        // A second request cut in half behind the first: its bytes are inspected once, not twice.
+        QTcpSocket halves;
+        halves.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(halves.waitForConnected());
+        const QByteArray second = signedPost("/v/1/webhooks/a.b", R"({"n":"second"})");
+        halves.write(signedPost("/v/1/webhooks/a.b", R"({"n":"first"})") + second.left(40));
+        QCOMPARE(readResponse(halves).body, QByteArray(R"({"n":"first"})"));
+        halves.write(second.mid(40));
+        QCOMPARE(readResponse(halves).body, QByteArray(R"({"n":"second"})"));
+
         // Connection: close is honoured.
         QTcpSocket closing;
         closing.connectToHost(QHostAddress::LocalHost, port);
