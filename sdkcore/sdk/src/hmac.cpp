@@ -3,6 +3,8 @@
 #include "jsontext.h"
 
 #include <QDateTime>
+
+#include <algorithm>
 #include <QJsonDocument>
 
 #include <openssl/core_names.h>
@@ -48,7 +50,10 @@ bool singleValue(const QList<QByteArray> &values, QByteArray *out)
 
 } // namespace
 
-QByteArray hmacSha256Hex(const QByteArray &secret, const QByteArray &data)
+namespace {
+
+// HMAC-SHA256 over the concatenation of the parts, without building it.
+QByteArray hmacHex(const QByteArray &secret, std::initializer_list<QByteArrayView> parts)
 {
     // Fetching algorithms is the slow part of OpenSSL 3's HMAC, so it happens once: each call
     // copies a context that already knows its digest and only sets the key.
@@ -67,8 +72,12 @@ QByteArray hmacSha256Hex(const QByteArray &secret, const QByteArray &data)
     const bool ok = ctx
         && EVP_MAC_init(ctx, reinterpret_cast<const unsigned char *>(secret.constData()),
             size_t(secret.size()), nullptr)
-        && EVP_MAC_update(
-            ctx, reinterpret_cast<const unsigned char *>(data.constData()), size_t(data.size()))
+        && std::all_of(parts.begin(), parts.end(),
+            [ctx](QByteArrayView part) {
+                return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char *>(part.data()),
+                           size_t(part.size()))
+                    == 1;
+            })
         && EVP_MAC_final(ctx, out, &length, sizeof out);
     EVP_MAC_CTX_free(ctx);
     if (!ok)
@@ -76,10 +85,23 @@ QByteArray hmacSha256Hex(const QByteArray &secret, const QByteArray &data)
     return QByteArray::fromRawData(reinterpret_cast<const char *>(out), qsizetype(length)).toHex();
 }
 
+// The signed form of a delivery: "<timestamp>.<body>".
+QByteArray signatureOf(const QByteArray &secret, const QByteArray &timestamp, const QByteArray &body)
+{
+    return hmacHex(secret, { timestamp, ".", body });
+}
+
+} // namespace
+
+QByteArray hmacSha256Hex(const QByteArray &secret, const QByteArray &data)
+{
+    return hmacHex(secret, { data });
+}
+
 Signature generateSignature(const QByteArray &secret, const QByteArray &body, qint64 timestamp)
 {
     const QByteArray ts = QByteArray::number(nowSeconds(timestamp));
-    return { hmacSha256Hex(secret, ts + '.' + body), ts };
+    return { signatureOf(secret, ts, body), ts };
 }
 
 HmacVerdict verifyHmac(const HmacInput &in)
@@ -133,7 +155,6 @@ HmacVerdict verifyHmac(const HmacInput &in)
     if (sig.startsWith("sha256="))
         sig = sig.mid(7);
     sig = sig.toLower();
-    const QByteArray signedData = ts + '.' + in.body;
     v.cause = HmacCause::Mismatch;
     if (!consistent) {
         v.detail = QStringLiteral("X-Kiket-Signature was sent %1 times with different values")
@@ -146,7 +167,7 @@ HmacVerdict verifyHmac(const HmacInput &in)
                        .arg(sig.size());
         return v;
     }
-    if (equalConstantTime(hmacSha256Hex(in.secret, signedData), sig)) {
+    if (equalConstantTime(signatureOf(in.secret, ts, in.body), sig)) {
         v.cause = HmacCause::Ok;
         return v;
     }
@@ -154,14 +175,14 @@ HmacVerdict verifyHmac(const HmacInput &in)
     v.bodyOnlyMatches = equalConstantTime(hmacSha256Hex(in.secret, in.body), sig);
     for (int i = 0; i < in.otherSecrets.size(); ++i) {
         const QByteArray &other = in.otherSecrets.at(i);
-        if (!other.isEmpty() && equalConstantTime(hmacSha256Hex(other, signedData), sig)) {
+        if (!other.isEmpty() && equalConstantTime(signatureOf(other, ts, in.body), sig)) {
             v.otherSecretIndex = i;
             break;
         }
     }
     for (const QByteArray &variant : jsonSerialisations(in.body)) {
         if (variant != in.body
-            && equalConstantTime(hmacSha256Hex(in.secret, ts + '.' + variant), sig)) {
+            && equalConstantTime(signatureOf(in.secret, ts, variant), sig)) {
             v.reserializedMatches = true;
             break;
         }
