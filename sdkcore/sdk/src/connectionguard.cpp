@@ -178,7 +178,9 @@ void ConnectionGuard::consume(const QByteArray &data)
             if (m_bodyRemaining < 0) { // chunked: the parser tells us the end
                 m_bodySeen += available;
                 if (m_bodySeen > m_limits.maxBodyBytes)
-                    reject(413, QStringLiteral("Request body too large"), 0);
+                    // Drop up to one more cap's worth so the client can read the 413 before
+                    // closing.
+                    reject(413, QStringLiteral("Request body too large"), m_limits.maxBodyBytes);
                 return;
             }
             const qint64 take = qMin(available, m_bodyRemaining);
