@@ -238,6 +238,21 @@ private slots:
         QCOMPARE(outcome.response.status, 401);
     }
 
+    void missingTokenOverLoopbackLeavesServerHealthy()
+    {
+        Sdk sdk(isolated(AuthMode::RuntimeToken, m_platform.baseUrl()));
+        sdk.webhook("issue.created", "v1")
+            = [](const QJsonObject &, Context &) -> QJsonValue { return {}; };
+        const quint16 port = sdk.start(QStringLiteral("127.0.0.1"), 0).value();
+        const HttpResponse r = send(port, DeliveryBuilder("issue.created").request());
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.body, QByteArray(R"({"error":"Missing runtime_token in payload"})"));
+        QCOMPARE(send(port, HttpRequest { "GET", "/health", {}, {}, {} }).status, 200);
+        const HttpResponse ok = send(port,
+            DeliveryBuilder("issue.created").runtimeToken(m_platform.issuer().mint()).request());
+        QCOMPARE(ok.status, 200);
+    }
+
     void bothModesMustPass()
     {
         SdkOptions o = isolated(AuthMode::Both, m_platform.baseUrl());
