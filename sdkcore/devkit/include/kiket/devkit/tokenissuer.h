@@ -1,0 +1,46 @@
+#pragma once
+
+#include <kiket/jwt.h>
+#include <kiket/result.h>
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace kiket::devkit {
+
+/// What a minted runtime token says about its caller.
+struct TokenGrant
+{
+    QStringList scopes;
+    QString subject = QStringLiteral("usr_workbench");
+    QString organizationId = QStringLiteral("org_7Hq2");
+    QString projectId = QStringLiteral("proj_marketing");
+    QString extensionId;
+    QString installationId = QStringLiteral("pi_local");
+    int lifetimeSeconds = 900;
+};
+
+/// The sandbox's signing key for one extension folder, kept in `.kiket/workbench/signing-key.pem`
+/// (mode 0600, created on first use), and the runtime tokens and JWKS made with it.
+class TokenIssuer
+{
+public:
+    /// Loads the folder's key, creating it (and the folder) when missing.
+    static Result<TokenIssuer> forFolder(const QString &extensionFolder);
+    /// An issuer with a fresh key that is never written anywhere.
+    static TokenIssuer ephemeral();
+
+    /// An ES256 runtime token: iss kiket.dev, iat/exp, a fresh jti, the grant's ids and scopes.
+    QByteArray mint(const TokenGrant &grant, qint64 now = -1) const;
+    /// `{"keys":[…]}` as served at /.well-known/jwks.json.
+    QJsonObject jwks() const;
+    /// The key id: a short fingerprint of the public key.
+    const QString &kid() const { return m_kid; }
+
+private:
+    explicit TokenIssuer(EcKey key);
+    EcKey m_key;
+    QString m_kid;
+};
+
+} // namespace kiket::devkit
