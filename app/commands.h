@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QStringList>
+
+class QTextStream;
+
+/// Exit codes of the command line: success, a negative answer (e.g. an invalid signature), a usage
+/// error.
+enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2 };
+
+/// `verify --secret S --timestamp T --signature X [FILE|-]`: explains an HMAC signature.
+int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `token mint [--scopes a,b] [--folder DIR] [--lifetime S]` and `token decode [TOKEN|-]`.
+int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err);

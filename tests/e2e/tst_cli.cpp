@@ -1,0 +1,136 @@
+// The kiket-workbench command line as a user runs it: output, exit codes, one-line errors.
+#include <kiket/jwt.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run run(
+    const QStringList &arguments, const QByteArray &input = {}, const QProcessEnvironment &env = {})
+{
+    QProcess p;
+    if (!env.isEmpty())
+        p.setProcessEnvironment(env);
+    p.start(QStringLiteral(KIKET_WORKBENCH_BINARY), arguments);
+    p.waitForStarted();
+    p.write(input);
+    p.closeWriteChannel();
+    p.waitForFinished(20000);
+    return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
+}
+
+const QByteArray kBody = R"({"test":"data"})";
+const QString kSignature
+    = QStringLiteral("6899cb9baf5ff4b18f42b6541d13335825cb43ddd9d24afd3e43df43da4a9dc6");
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void verify()
+    {
+        const QStringList base { "verify", "--timestamp", "1234567890", "--signature", kSignature };
+        Run r = run(
+            base + QStringList { "--secret", "test-secret", "--now", "1234567900", "-" }, kBody);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("ok: "));
+
+        r = run(
+            base + QStringList { "--secret", "test-secret", "--now", "1234568302", "-" }, kBody);
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.startsWith("stale: The timestamp is 412 s old"));
+
+        r = run(base + QStringList { "--secret", "other", "--now", "1234567890", "-" }, kBody);
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.startsWith("mismatch: "));
+
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("KIKET_WEBHOOK_SECRET", "test-secret");
+        QTemporaryDir dir;
+        QFile body(dir.filePath("body.json"));
+        QVERIFY(body.open(QIODevice::WriteOnly));
+        body.write(kBody);
+        body.close();
+        r = run(base + QStringList { "--now", "1234567890", body.fileName() }, {}, env);
+        QCOMPARE(r.code, 0);
+    }
+
+    void usageErrorsAreOneLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("no command") << QStringList();
+        QTest::newRow("unknown command") << QStringList { "frobnicate" };
+        QTest::newRow("verify without secret")
+            << QStringList { "verify", "--timestamp", "1", "--signature", "x" };
+        QTest::newRow("unknown option") << QStringList { "verify", "--bogus" };
+        QTest::newRow("token without action") << QStringList { "token" };
+        QTest::newRow("missing file") << QStringList { "verify", "--secret", "s", "--timestamp",
+            "1", "--signature", "x", "/nonexistent/body.json" };
+    }
+
+    void usageErrorsAreOneLine()
+    {
+        QFETCH(QStringList, arguments);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("KIKET_WEBHOOK_SECRET");
+        const Run r = run(arguments, {}, env);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(
+            r.err.startsWith("kiket-workbench: ") && r.err.count('\n') == 1, r.err.constData());
+    }
+
+    void help()
+    {
+        Run r = run({ "--help" });
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("verify") && r.out.contains("token"));
+        r = run({ "verify", "--help" });
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("--signature"));
+    }
+
+    void tokenMintAndDecode()
+    {
+        QTemporaryDir folder;
+        Run minted = run(
+            { "token", "mint", "--folder", folder.path(), "--scopes", "issues.read,issues.write",
+                "--extension", "com.example.marketing", "--lifetime", "60" });
+        QCOMPARE(minted.code, 0);
+        const QByteArray token = minted.out.trimmed();
+        auto decoded = kiket::decodeJwt(token);
+        QVERIFY(decoded.ok());
+        QCOMPARE(decoded.value().header["alg"].toString(), QStringLiteral("ES256"));
+        QCOMPARE(
+            decoded.value().claims["ext_id"].toString(), QStringLiteral("com.example.marketing"));
+        QVERIFY(QFile::exists(folder.filePath(".kiket/workbench/signing-key.pem")));
+
+        const Run viaStdin = run({ "token", "decode" }, token);
+        QCOMPARE(viaStdin.code, 0);
+        const QJsonObject shown = QJsonDocument::fromJson(viaStdin.out).object();
+        QCOMPARE(shown["claims"].toObject()["scopes"].toArray().size(), 2);
+        QCOMPARE(
+            shown["header"].toObject()["kid"].toString(), decoded.value().header["kid"].toString());
+
+        const Run bad = run({ "token", "decode", "not.a.jwt" });
+        QCOMPARE(bad.code, 1);
+        QVERIFY(bad.err.startsWith("kiket-workbench: not a JWT"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
