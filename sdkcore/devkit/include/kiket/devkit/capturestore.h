@@ -1,0 +1,47 @@
+#pragma once
+
+#include <kiket/devkit/exchange.h>
+#include <kiket/result.h>
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace kiket::devkit {
+
+/// Exchanges of one extension folder in SQLite (`.kiket/workbench/captures.sqlite`, WAL mode).
+/// Each append is committed before it returns. Use an instance from one thread only.
+class CaptureStore
+{
+public:
+    /// Opens (or creates) the folder's store. A file that is not a usable database is moved
+    /// aside as `captures.sqlite.corrupt-<time>`, a fresh one is started and warning() says so.
+    static Result<std::unique_ptr<CaptureStore>> open(
+        const QString &extensionFolder, int retention = 10000);
+    ~CaptureStore();
+
+    /// Stores an exchange and returns its id; the oldest exchanges beyond the retention go.
+    Result<qint64> append(const Exchange &exchange);
+    /// The latest exchanges, oldest first (all when limit < 0).
+    QList<Exchange> load(int limit = -1) const;
+    std::optional<Exchange> find(qint64 id) const;
+    /// API calls and other exchanges linked to a delivery, oldest first.
+    QList<Exchange> children(qint64 parentId) const;
+    qint64 count() const;
+    /// A problem met while opening, for the user to see (empty when none).
+    const QString &warning() const { return m_warning; }
+    QString path() const { return m_path; }
+
+private:
+    CaptureStore() = default;
+    QList<Exchange> select(const QString &where, const QVariantList &values, int limit) const;
+
+    QString m_connection;
+    QString m_path;
+    QString m_warning;
+    int m_retention = 10000;
+};
+
+} // namespace kiket::devkit

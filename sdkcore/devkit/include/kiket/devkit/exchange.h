@@ -1,0 +1,48 @@
+#pragma once
+
+#include <kiket/http.h>
+
+#include <QDateTime>
+#include <QJsonObject>
+
+namespace kiket::devkit {
+
+/// What crossed the workbench: a delivery to the listener, an API call to the sandbox, and so on.
+enum class ExchangeKind { Delivery, ApiCall, Telemetry, Jwks, Log };
+
+/// "delivery", "api-call", "telemetry", "jwks", "log".
+QString exchangeKindName(ExchangeKind kind);
+/// The kind for a name; Log for anything unknown.
+ExchangeKind exchangeKindFromName(const QString &name);
+
+/// One captured request and its answer, with what the workbench found out about it.
+struct Exchange
+{
+    qint64 id = 0; ///< Given by the capture store.
+    ExchangeKind kind = ExchangeKind::Delivery;
+    QDateTime started;
+    QDateTime finished;
+    QJsonObject timings; ///< Stage name → milliseconds.
+
+    QByteArray method;
+    QByteArray target;
+    HeaderList requestHeaders; ///< In the order received.
+    QByteArray requestBody; ///< Raw bytes.
+
+    int status = 0; ///< 0 when no answer was given.
+    HeaderList responseHeaders;
+    QByteArray responseBody;
+    QString error; ///< A transport failure, kept apart from an HTTP error status.
+
+    QString authCause; ///< e.g. "ok", "stale", "mismatch".
+    QString authDetail; ///< The verdict in words.
+    QString event;
+    QString version;
+    QString handlerKind; ///< "in-process", "forward" or "canned".
+
+    qint64 parentId = 0; ///< The delivery an API call belongs to.
+    qint64 replayOf = 0; ///< The exchange this one replays.
+    QString note;
+};
+
+} // namespace kiket::devkit

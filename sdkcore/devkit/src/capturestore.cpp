@@ -1,0 +1,234 @@
+#include "kiket/devkit/capturestore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QUuid>
+
+namespace kiket::devkit {
+
+namespace {
+
+const char kSchema[]
+    = "CREATE TABLE IF NOT EXISTS exchanges ("
+      " id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+      " started_ms INTEGER, finished_ms INTEGER, timings TEXT,"
+      " method BLOB, target BLOB, request_headers TEXT, request_body BLOB,"
+      " status INTEGER, response_headers TEXT, response_body BLOB, error TEXT,"
+      " auth_cause TEXT, auth_detail TEXT, event TEXT, version TEXT, handler_kind TEXT,"
+      " parent_id INTEGER, replay_of INTEGER, note TEXT)";
+
+const char kColumns[]
+    = "id, kind, started_ms, finished_ms, timings, method, target, request_headers, request_body,"
+      " status, response_headers, response_body, error, auth_cause, auth_detail, event, version,"
+      " handler_kind, parent_id, replay_of, note";
+
+// Header lines as a JSON array of [name, value] pairs: order and repeats survive.
+QString headersToText(const HeaderList &headers)
+{
+    QJsonArray array;
+    for (const auto &h : headers)
+        array.append(QJsonArray { QString::fromLatin1(h.first), QString::fromLatin1(h.second) });
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+HeaderList headersFromText(const QString &text)
+{
+    HeaderList headers;
+    for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array())
+        headers.emplaceBack(v[0].toString().toLatin1(), v[1].toString().toLatin1());
+    return headers;
+}
+
+qint64 toMs(const QDateTime &t)
+{
+    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromMs(qint64 ms)
+{
+    return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC) : QDateTime();
+}
+
+Exchange fromRecord(const QSqlQuery &q)
+{
+    Exchange e;
+    e.id = q.value(0).toLongLong();
+    e.kind = exchangeKindFromName(q.value(1).toString());
+    e.started = fromMs(q.value(2).toLongLong());
+    e.finished = fromMs(q.value(3).toLongLong());
+    e.timings = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
+    e.method = q.value(5).toByteArray();
+    e.target = q.value(6).toByteArray();
+    e.requestHeaders = headersFromText(q.value(7).toString());
+    e.requestBody = q.value(8).toByteArray();
+    e.status = q.value(9).toInt();
+    e.responseHeaders = headersFromText(q.value(10).toString());
+    e.responseBody = q.value(11).toByteArray();
+    e.error = q.value(12).toString();
+    e.authCause = q.value(13).toString();
+    e.authDetail = q.value(14).toString();
+    e.event = q.value(15).toString();
+    e.version = q.value(16).toString();
+    e.handlerKind = q.value(17).toString();
+    e.parentId = q.value(18).toLongLong();
+    e.replayOf = q.value(19).toLongLong();
+    e.note = q.value(20).toString();
+    return e;
+}
+
+// Opens the file and checks it is a SQLite database we can write; the error text says why not.
+bool openDatabase(const QString &connection, const QString &path, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+    db.setDatabaseName(path);
+    if (!db.open()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(db);
+    for (const char *statement :
+        { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema }) {
+        if (!q.exec(QString::fromLatin1(statement))) {
+            *error = q.lastError().text();
+            return false;
+        }
+    }
+    if (!q.exec(QStringLiteral("PRAGMA quick_check")) || !q.next()
+        || q.value(0).toString() != QLatin1String("ok")) {
+        *error = QStringLiteral("integrity check failed");
+        return false;
+    }
+    return true;
+}
+
+void closeDatabase(const QString &connection)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(connection, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+}
+
+} // namespace
+
+Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
+    const QString &extensionFolder, int retention)
+{
+    const QString dir = QDir(extensionFolder).filePath(QStringLiteral(".kiket/workbench"));
+    if (!QDir().mkpath(dir))
+        return Error { QStringLiteral("capture.open"),
+            QStringLiteral("Cannot create %1").arg(dir) };
+    std::unique_ptr<CaptureStore> store(new CaptureStore);
+    store->m_path = QDir(dir).filePath(QStringLiteral("captures.sqlite"));
+    store->m_retention = retention;
+    store->m_connection
+        = QStringLiteral("kiket-capture-") + QUuid::createUuid().toString(QUuid::Id128);
+    QString error;
+    if (openDatabase(store->m_connection, store->m_path, &error))
+        return store;
+
+    // Keep the unusable file for inspection and start over.
+    closeDatabase(store->m_connection);
+    const QString aside = store->m_path + QStringLiteral(".corrupt-")
+        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QFile::rename(store->m_path, aside);
+    QFile::remove(store->m_path + QStringLiteral("-wal"));
+    QFile::remove(store->m_path + QStringLiteral("-shm"));
+    store->m_warning = QStringLiteral(
+        "The capture history could not be read (%1); it was kept as %2 and a new one was started.")
+                           .arg(error, aside);
+    QString second;
+    if (!openDatabase(store->m_connection, store->m_path, &second)) {
+        closeDatabase(store->m_connection);
+        return Error { QStringLiteral("capture.open"),
+            QStringLiteral("Cannot open %1: %2").arg(store->m_path, second) };
+    }
+    return store;
+}
+
+CaptureStore::~CaptureStore()
+{
+    closeDatabase(m_connection);
+}
+
+Result<qint64> CaptureStore::append(const Exchange &e)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO exchanges (kind, started_ms, finished_ms, timings, method, target,"
+        " request_headers, request_body, status, response_headers, response_body, error,"
+        " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    for (const QVariant &v :
+        QVariantList { exchangeKindName(e.kind), toMs(e.started), toMs(e.finished),
+            QString::fromUtf8(QJsonDocument(e.timings).toJson(QJsonDocument::Compact)), e.method,
+            e.target, headersToText(e.requestHeaders), e.requestBody, e.status,
+            headersToText(e.responseHeaders), e.responseBody, e.error, e.authCause, e.authDetail,
+            e.event, e.version, e.handlerKind, e.parentId, e.replayOf, e.note })
+        q.addBindValue(v);
+    if (!q.exec())
+        return Error { QStringLiteral("capture.write"), q.lastError().text() };
+    const qint64 id = q.lastInsertId().toLongLong();
+    if (m_retention > 0 && id % 100 == 0) {
+        QSqlQuery trim(db);
+        trim.prepare(QStringLiteral("DELETE FROM exchanges WHERE id <= ?"));
+        trim.addBindValue(id - m_retention);
+        trim.exec();
+    }
+    return id;
+}
+
+QList<Exchange> CaptureStore::select(
+    const QString &where, const QVariantList &values, int limit) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QString sql = QStringLiteral("SELECT %1 FROM exchanges %2 ORDER BY id DESC")
+                      .arg(QLatin1String(kColumns), where);
+    if (limit >= 0)
+        sql += QStringLiteral(" LIMIT %1").arg(limit);
+    q.prepare(sql);
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    QList<Exchange> out;
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.prepend(fromRecord(q));
+    return out;
+}
+
+QList<Exchange> CaptureStore::load(int limit) const
+{
+    const int effective
+        = m_retention > 0 && (limit < 0 || limit > m_retention) ? m_retention : limit;
+    return select({}, {}, effective);
+}
+
+std::optional<Exchange> CaptureStore::find(qint64 id) const
+{
+    const QList<Exchange> found = select(QStringLiteral("WHERE id = ?"), { id }, 1);
+    return found.isEmpty() ? std::nullopt : std::optional<Exchange>(found.first());
+}
+
+QList<Exchange> CaptureStore::children(qint64 parentId) const
+{
+    return select(QStringLiteral("WHERE parent_id = ?"), { parentId }, -1);
+}
+
+qint64 CaptureStore::count() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    return q.exec(QStringLiteral("SELECT COUNT(*) FROM exchanges")) && q.next()
+        ? q.value(0).toLongLong()
+        : 0;
+}
+
+} // namespace kiket::devkit

@@ -1,0 +1,163 @@
+// The capture store on real SQLite files: round trips, reopening, retention, links, a corrupt file.
+#include <kiket/devkit/capturestore.h>
+
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kiket;
+using namespace kiket::devkit;
+
+namespace {
+
+Exchange sample(const QByteArray &body = "{\"issue\":{\"id\":\"1\"}}")
+{
+    Exchange e;
+    e.kind = ExchangeKind::Delivery;
+    e.started = QDateTime::fromMSecsSinceEpoch(1'800'000'000'123, Qt::UTC);
+    e.finished = e.started.addMSecs(7);
+    e.timings = { { "auth", 0.2 }, { "handler", 5.1 } };
+    e.method = "POST";
+    e.target = "/v/1/webhooks/issue.created?x=%2F";
+    e.requestHeaders = { { "Content-Type", "application/json" }, { "X-Kiket-Signature", "a" },
+        { "X-Kiket-Signature", "b" } };
+    e.requestBody = body;
+    e.status = 401;
+    e.responseHeaders = { { "Content-Type", "application/json" } };
+    e.responseBody = R"({"error":"Invalid signature"})";
+    e.authCause = QStringLiteral("mismatch");
+    e.authDetail = QStringLiteral("sent twice with different values");
+    e.event = QStringLiteral("issue.created");
+    e.version = QStringLiteral("v1");
+    e.handlerKind = QStringLiteral("in-process");
+    e.note = QStringLiteral("first try");
+    return e;
+}
+
+} // namespace
+
+class TestCaptureStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTripKeepsEveryField()
+    {
+        QTemporaryDir folder;
+        auto store = CaptureStore::open(folder.path());
+        QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.error().message));
+        CaptureStore &s = *store.value();
+        QVERIFY(s.warning().isEmpty());
+        const QByteArray binary("\x00\xff\x01 not utf-8", 15);
+        const qint64 id = s.append(sample(binary)).value();
+        const Exchange back = *s.find(id);
+        const Exchange in = sample(binary);
+        QCOMPARE(back.id, id);
+        QCOMPARE(back.kind, in.kind);
+        QCOMPARE(back.started, in.started);
+        QCOMPARE(back.finished, in.finished);
+        QCOMPARE(back.timings, in.timings);
+        QCOMPARE(back.method, in.method);
+        QCOMPARE(back.target, in.target);
+        QCOMPARE(back.requestHeaders, in.requestHeaders); // order and repeats kept
+        QCOMPARE(back.requestBody, binary);
+        QCOMPARE(back.status, in.status);
+        QCOMPARE(back.responseHeaders, in.responseHeaders);
+        QCOMPARE(back.responseBody, in.responseBody);
+        QCOMPARE(back.authCause, in.authCause);
+        QCOMPARE(back.authDetail, in.authDetail);
+        QCOMPARE(back.event, in.event);
+        QCOMPARE(back.version, in.version);
+        QCOMPARE(back.handlerKind, in.handlerKind);
+        QCOMPARE(back.note, in.note);
+        QVERIFY(!s.find(id + 1));
+    }
+
+    void survivesReopeningInWalMode()
+    {
+        QTemporaryDir folder;
+        {
+            auto s = CaptureStore::open(folder.path()).value();
+            for (int i = 0; i < 5; ++i)
+                QVERIFY(s->append(sample()).ok());
+        }
+        auto s = CaptureStore::open(folder.path()).value();
+        QCOMPARE(s->count(), 5);
+        const QList<Exchange> all = s->load();
+        QCOMPARE(all.size(), 5);
+        QVERIFY(all.first().id < all.last().id);
+        QCOMPARE(s->load(2).size(), 2);
+        QCOMPARE(s->load(2).last().id, all.last().id);
+
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "probe");
+        db.setDatabaseName(s->path());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("PRAGMA journal_mode") && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        q.finish();
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase("probe");
+    }
+
+    void retentionDropsTheOldest()
+    {
+        QTemporaryDir folder;
+        auto s = CaptureStore::open(folder.path(), 50).value();
+        for (int i = 0; i < 200; ++i)
+            QVERIFY(s->append(sample()).ok());
+        QCOMPARE(s->count(), 50);
+        const QList<Exchange> kept = s->load();
+        QCOMPARE(kept.first().id, 151);
+        QCOMPARE(kept.last().id, 200);
+    }
+
+    void linksApiCallsToTheirDelivery()
+    {
+        QTemporaryDir folder;
+        auto s = CaptureStore::open(folder.path()).value();
+        const qint64 delivery = s->append(sample()).value();
+        Exchange call = sample();
+        call.kind = ExchangeKind::ApiCall;
+        call.parentId = delivery;
+        call.target = "/api/v1/extensions/com.example.marketing/events";
+        s->append(call);
+        s->append(call);
+        s->append(sample());
+        const QList<Exchange> children = s->children(delivery);
+        QCOMPARE(children.size(), 2);
+        QCOMPARE(children.first().kind, ExchangeKind::ApiCall);
+        QCOMPARE(exchangeKindName(children.first().kind), QStringLiteral("api-call"));
+        Exchange replay = sample();
+        replay.replayOf = delivery;
+        QCOMPARE(s->find(s->append(replay).value())->replayOf, delivery);
+    }
+
+    void corruptFileIsKeptAsideAndAFreshOneStarts()
+    {
+        QTemporaryDir folder;
+        QDir().mkpath(folder.filePath(".kiket/workbench"));
+        QFile junk(folder.filePath(".kiket/workbench/captures.sqlite"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write(QByteArray(4096, 'x'));
+        junk.close();
+        auto store = CaptureStore::open(folder.path());
+        QVERIFY(store.ok());
+        QVERIFY(store.value()->warning().contains("kept as"));
+        QCOMPARE(store.value()->count(), 0);
+        QVERIFY(store.value()->append(sample()).ok());
+        const QStringList aside
+            = QDir(folder.filePath(".kiket/workbench")).entryList({ "captures.sqlite.corrupt-*" });
+        QCOMPARE(aside.size(), 1);
+        QFile kept(folder.filePath(".kiket/workbench/" + aside.first()));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray(4096, 'x')); // nothing of the old file lost
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCaptureStore)
+#include "tst_capturestore.moc"
