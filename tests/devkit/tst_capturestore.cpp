@@ -51,7 +51,8 @@ private slots:
         QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.error().message));
         CaptureStore &s = *store.value();
         QVERIFY(s.warning().isEmpty());
-        const QByteArray binary("\x00\xff\x01 not utf-8", 15);
+        static const char raw[] = "\x00\xff\x01 not utf-8";
+        const QByteArray binary(raw, sizeof raw - 1);
         const qint64 id = s.append(sample(binary)).value();
         const Exchange back = *s.find(id);
         const Exchange in = sample(binary);
