@@ -1,0 +1,175 @@
+// Exports of captured exchanges: HAR 1.2 fields, NDJSON, cURL, fixtures, and secrets redacted by
+// default.
+#include <kiket/devkit/eventcatalogue.h>
+#include <kiket/devkit/export.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTest>
+
+using namespace kiket;
+using namespace kiket::devkit;
+
+namespace {
+
+Exchange delivery()
+{
+    Exchange e;
+    e.id = 7;
+    e.kind = ExchangeKind::Delivery;
+    e.started = QDateTime::fromMSecsSinceEpoch(1'800'000'000'000, Qt::UTC);
+    e.finished = e.started.addMSecs(12);
+    e.method = "POST";
+    e.target = "/v/1/webhooks/issue.created?source=it's";
+    e.requestHeaders
+        = { { "Content-Type", "application/json" }, { "X-Kiket-Signature", "abcdef0123" },
+              { "X-Kiket-Timestamp", "1800000000" }, { "Authorization", "Bearer wk_live_secret" } };
+    e.requestBody
+        = R"({"authentication":{"runtime_token":"eyJ.token.sig","scopes":["a"]},"issue":{"id":"1"},)"
+          R"("secrets":{"SLACK_BOT_TOKEN":"xoxb-very-secret"},"api":{"base_url":"http://127.0.0.1:8090"},"event":"issue.created"})";
+    e.status = 200;
+    e.responseHeaders = { { "Content-Type", "application/json" } };
+    e.responseBody = R"({"ok":true})";
+    e.event = QStringLiteral("issue.created");
+    e.version = QStringLiteral("v1");
+    e.authCause = QStringLiteral("ok");
+    return e;
+}
+
+Exchange secretCall()
+{
+    Exchange e;
+    e.id = 8;
+    e.kind = ExchangeKind::ApiCall;
+    e.parentId = 7;
+    e.started = QDateTime::fromMSecsSinceEpoch(1'800'000'000'005, Qt::UTC);
+    e.finished = e.started.addMSecs(1);
+    e.method = "POST";
+    e.target = "/api/v1/extensions/com.example.marketing/secrets/WEBHOOK_TOKEN";
+    e.requestHeaders = { { "X-Kiket-Runtime-Token", "eyJ.token.sig" } };
+    e.requestBody = R"({"value":"abc123"})";
+    e.status = 200;
+    e.responseBody = QByteArray("\xff\xfe binary", 9);
+    return e;
+}
+
+const QList<QByteArray> kSecrets { "abcdef0123", "wk_live_secret", "eyJ.token.sig",
+    "xoxb-very-secret", "abc123" };
+
+} // namespace
+
+class TestExport : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void harHasEveryRequiredField()
+    {
+        const QJsonObject log = QJsonDocument::fromJson(toHar({ delivery(), secretCall() }))
+                                    .object()["log"]
+                                    .toObject();
+        QCOMPARE(log["version"].toString(), QStringLiteral("1.2"));
+        QVERIFY(log["creator"].toObject().contains("name")
+            && log["creator"].toObject().contains("version"));
+        const QJsonArray entries = log["entries"].toArray();
+        QCOMPARE(entries.size(), 2);
+        for (const QJsonValue &v : entries) {
+            const QJsonObject entry = v.toObject();
+            for (const char *k :
+                { "startedDateTime", "time", "request", "response", "cache", "timings" })
+                QVERIFY2(entry.contains(QLatin1String(k)), k);
+            const QJsonObject request = entry["request"].toObject();
+            for (const char *k : { "method", "url", "httpVersion", "cookies", "headers",
+                     "queryString", "headersSize", "bodySize" })
+                QVERIFY2(request.contains(QLatin1String(k)), k);
+            const QJsonObject response = entry["response"].toObject();
+            for (const char *k : { "status", "statusText", "httpVersion", "cookies", "headers",
+                     "content", "redirectURL", "headersSize", "bodySize" })
+                QVERIFY2(response.contains(QLatin1String(k)), k);
+            QVERIFY(response["content"].toObject().contains("size")
+                && response["content"].toObject().contains("mimeType"));
+            for (const char *k : { "send", "wait", "receive" })
+                QVERIFY(entry["timings"].toObject().contains(QLatin1String(k)));
+        }
+        const QJsonObject first = entries[0].toObject();
+        QCOMPARE(first["startedDateTime"].toString(), QStringLiteral("2027-01-15T08:00:00.000Z"));
+        QCOMPARE(first["time"].toDouble(), 12.0);
+        QCOMPARE(
+            first["request"].toObject()["queryString"].toArray()[0].toObject()["value"].toString(),
+            QStringLiteral("it's"));
+        QCOMPARE(entries[1]
+                     .toObject()["response"]
+                     .toObject()["content"]
+                     .toObject()["encoding"]
+                     .toString(),
+            QStringLiteral("base64"));
+    }
+
+    void secretsAreRedactedUnlessAsked()
+    {
+        const QByteArray har = toHar({ delivery(), secretCall() });
+        const QByteArray ndjson = toNdjson({ delivery(), secretCall() });
+        const QByteArray curl = toCurl(delivery()).toUtf8() + toCurl(secretCall()).toUtf8();
+        for (const QByteArray &secret : kSecrets) {
+            QVERIFY2(!har.contains(secret), secret.constData());
+            QVERIFY2(!ndjson.contains(secret), secret.constData());
+            QVERIFY2(!curl.contains(secret), secret.constData());
+        }
+        QVERIFY(har.contains("[redacted]"));
+        QVERIFY(
+            har.contains("issue.created") && har.contains("X-Kiket-Timestamp")); // the rest is kept
+
+        ExportOptions reveal;
+        reveal.revealSecrets = true;
+        const QByteArray revealed = toHar({ delivery(), secretCall() }, reveal)
+            + toNdjson({ delivery(), secretCall() }, reveal);
+        for (const QByteArray &secret : kSecrets)
+            QVERIFY2(revealed.contains(secret), secret.constData());
+    }
+
+    void ndjsonHasOneLinePerExchange()
+    {
+        const QList<QByteArray> lines = toNdjson({ delivery(), secretCall() }).split('\n');
+        QCOMPARE(lines.size(), 3); // two lines and the final newline
+        QCOMPARE(QJsonDocument::fromJson(lines[1]).object()["parent_id"].toInt(), 7);
+        QCOMPARE(QJsonDocument::fromJson(lines[0]).object()["kind"].toString(),
+            QStringLiteral("delivery"));
+    }
+
+    void curlCommandIsValidShell()
+    {
+        ExportOptions o;
+        o.revealSecrets = true;
+        o.baseUrl = QStringLiteral("http://127.0.0.1:9");
+        const QString command = toCurl(delivery(), o);
+        QVERIFY(command.startsWith("curl -sS -X POST "));
+        QVERIFY(command.contains("-H 'X-Kiket-Signature: abcdef0123'"));
+        QVERIFY(
+            command.endsWith("'http://127.0.0.1:9/v/1/webhooks/issue.created?source=it'\\''s'"));
+        // The shell must see exactly one URL and the body unchanged: let it echo the arguments
+        // back.
+        QProcess shell;
+        shell.start(
+            "/bin/sh", { "-c", "printf '%s\\n' " + command.mid(QStringLiteral("curl ").size()) });
+        QVERIFY(shell.waitForFinished(5000));
+        const QList<QByteArray> args = shell.readAllStandardOutput().split('\n');
+        QVERIFY(args.contains(delivery().requestBody));
+        QVERIFY(args.contains("http://127.0.0.1:9/v/1/webhooks/issue.created?source=it's"));
+    }
+
+    void fixtureLoadsAsACatalogueSample()
+    {
+        auto sample = parseCatalogueEvent(toFixture(delivery()), "fixture");
+        QVERIFY(sample.ok());
+        QCOMPARE(sample.value().event, QStringLiteral("issue.created"));
+        QCOMPARE(sample.value().version, QStringLiteral("v1"));
+        QVERIFY(!sample.value().payload.contains("authentication"));
+        QVERIFY(!sample.value().payload.contains("secrets"));
+        QVERIFY(!sample.value().payload.contains("api"));
+        QCOMPARE(sample.value().payload["issue"].toObject()["id"].toString(), QStringLiteral("1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "tst_export.moc"
