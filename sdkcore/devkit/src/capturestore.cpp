@@ -1,5 +1,7 @@
 #include "kiket/devkit/capturestore.h"
 
+#include "sqlite.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -8,7 +10,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QUuid>
 
 namespace kiket::devkit {
 
@@ -85,35 +86,16 @@ Exchange fromRecord(const QSqlQuery &q)
 // Opens the file and checks it is a SQLite database we can write; the error text says why not.
 bool openDatabase(const QString &connection, const QString &path, QString *error)
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
-    db.setDatabaseName(path);
-    if (!db.open()) {
-        *error = db.lastError().text();
+    *error = openSqlite(connection, path, { QString::fromLatin1(kSchema) });
+    if (!error->isEmpty())
         return false;
-    }
-    QSqlQuery q(db);
-    for (const char *statement :
-        { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema }) {
-        if (!q.exec(QString::fromLatin1(statement))) {
-            *error = q.lastError().text();
-            return false;
-        }
-    }
+    QSqlQuery q(QSqlDatabase::database(connection, false));
     if (!q.exec(QStringLiteral("PRAGMA quick_check")) || !q.next()
         || q.value(0).toString() != QLatin1String("ok")) {
         *error = QStringLiteral("integrity check failed");
         return false;
     }
     return true;
-}
-
-void closeDatabase(const QString &connection)
-{
-    {
-        QSqlDatabase db = QSqlDatabase::database(connection, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(connection);
 }
 
 } // namespace
@@ -135,7 +117,7 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
         return store;
 
     // Keep the unusable file for inspection and start over.
-    closeDatabase(store->m_connection);
+    closeSqlite(store->m_connection);
     const QString aside = store->m_path + QStringLiteral(".corrupt-")
         + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QFile::rename(store->m_path, aside);
@@ -146,7 +128,7 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
                            .arg(error, aside);
     QString second;
     if (!openDatabase(store->m_connection, store->m_path, &second)) {
-        closeDatabase(store->m_connection);
+        closeSqlite(store->m_connection);
         return Error { QStringLiteral("capture.open"),
             QStringLiteral("Cannot open %1: %2").arg(store->m_path, second) };
     }
@@ -155,7 +137,7 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
 
 CaptureStore::~CaptureStore()
 {
-    closeDatabase(m_connection);
+    closeSqlite(m_connection);
 }
 
 Result<qint64> CaptureStore::append(const Exchange &e)

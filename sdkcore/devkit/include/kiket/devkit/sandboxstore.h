@@ -1,0 +1,57 @@
+#pragma once
+
+#include <kiket/result.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace kiket::devkit {
+
+/// Where custom data lives: one table of one module in one project.
+struct RecordTable
+{
+    QString projectId;
+    QString module;
+    QString table;
+};
+
+/// The sandbox platform's own state for one extension folder (`.kiket/workbench/sandbox.sqlite`,
+/// WAL): custom-data records, the extension event log and notifications. One thread per instance.
+class SandboxStore
+{
+public:
+    static Result<std::unique_ptr<SandboxStore>> open(const QString &extensionFolder);
+    ~SandboxStore();
+
+    /// Records as `{"id", …fields, "created_at", "updated_at"}`, oldest first; limit ≤ 0 means all;
+    /// filters keep records whose fields equal every given value.
+    QJsonArray listRecords(
+        const RecordTable &where, int limit = 0, const QJsonObject &filters = {}) const;
+    std::optional<QJsonObject> record(const RecordTable &where, const QString &id) const;
+    /// Stores a new record and returns it with its id and times.
+    Result<QJsonObject> createRecord(const RecordTable &where, const QJsonObject &fields);
+    /// Merges the given fields into a record (a null value removes the field); nothing when it is
+    /// missing.
+    std::optional<QJsonObject> updateRecord(
+        const RecordTable &where, const QString &id, const QJsonObject &fields);
+    /// False when there was no such record.
+    bool deleteRecord(const RecordTable &where, const QString &id);
+
+    /// Appends to the extension's event log (log_event, logs and metrics calls).
+    void logEvent(const QString &extensionId, const QString &kind, const QJsonObject &body);
+    /// The log, oldest first, each as `{"kind", "at", …body}`.
+    QJsonArray eventLog(const QString &extensionId) const;
+    /// Stores a notification (`{title, body, level}`).
+    void notify(const QJsonObject &notification);
+    QJsonArray notifications() const;
+
+private:
+    SandboxStore() = default;
+    QString m_connection;
+};
+
+} // namespace kiket::devkit
