@@ -1,6 +1,7 @@
 // The sandbox platform's state on real SQLite: custom-data records, the event log, notifications.
 #include <kiket/devkit/sandboxstore.h>
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -62,6 +63,30 @@ private slots:
             store->listRecords(m_contacts, 0, { { "status", "active" }, { "n", 3 } }).size(), 1);
         QCOMPARE(store->listRecords({ "proj-2", m_contacts.module, m_contacts.table }).size(), 1);
         QCOMPARE(store->listRecords({ "proj-1", m_contacts.module, "other" }).size(), 0);
+    }
+
+    void secretsAndFileMode()
+    {
+        QTemporaryDir folder;
+        auto store = SandboxStore::open(folder.path()).value();
+        store->setSecret("com.example.marketing", "WEBHOOK_TOKEN", "abc123");
+        store->setSecret("com.example.marketing", "API_KEY", "k1");
+        store->setSecret("com.example.marketing", "API_KEY", "k2");
+        store->setSecret("other", "X", "y");
+        QCOMPARE(store->secretKeys("com.example.marketing"),
+            QStringList({ "API_KEY", "WEBHOOK_TOKEN" }));
+        QCOMPARE(store->secret("com.example.marketing", "API_KEY"), std::optional<QString>("k2"));
+        QVERIFY(!store->secret("com.example.marketing", "X"));
+        QVERIFY(store->deleteSecret("com.example.marketing", "API_KEY"));
+        QVERIFY(!store->deleteSecret("com.example.marketing", "API_KEY"));
+        const QFile::Permissions others
+            = QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther;
+        for (const char *name : { "sandbox.sqlite", "sandbox.sqlite-wal" }) {
+            const QString path
+                = folder.filePath(QStringLiteral(".kiket/workbench/") + QLatin1String(name));
+            QVERIFY2(QFile::exists(path), name);
+            QCOMPARE(QFile::permissions(path) & others, QFile::Permissions());
+        }
     }
 
     void persistsAcrossReopen()

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -20,6 +21,8 @@ const QStringList kSchema {
     QStringLiteral("CREATE INDEX IF NOT EXISTS records_place ON records (project, module, tbl)"),
     QStringLiteral("CREATE TABLE IF NOT EXISTS event_log (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                    " extension TEXT, kind TEXT, body TEXT, at_ms INTEGER)"),
+    QStringLiteral("CREATE TABLE IF NOT EXISTS secrets (extension TEXT, key TEXT, value TEXT,"
+                   " PRIMARY KEY (extension, key))"),
     QStringLiteral("CREATE TABLE IF NOT EXISTS notifications (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                    " body TEXT, at_ms INTEGER)"),
 };
@@ -69,8 +72,13 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &extensio
     std::unique_ptr<SandboxStore> store(new SandboxStore);
     store->m_connection
         = QStringLiteral("kiket-sandbox-") + QUuid::createUuid().toString(QUuid::Id128);
-    const QString error = openSqlite(
-        store->m_connection, QDir(dir).filePath(QStringLiteral("sandbox.sqlite")), kSchema);
+    // Secret values are stored here, so the file is owner-only before SQLite writes to it.
+    const QString path = QDir(dir).filePath(QStringLiteral("sandbox.sqlite"));
+    QFile file(path);
+    if (!file.exists() && file.open(QIODevice::WriteOnly))
+        file.close();
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    const QString error = openSqlite(store->m_connection, path, kSchema);
     if (!error.isEmpty())
         return Error { QStringLiteral("sandbox.open"), error };
     return store;
@@ -161,6 +169,50 @@ bool SandboxStore::deleteRecord(const RecordTable &where, const QString &id)
     for (const QVariant &v :
         QVariantList { id.toLongLong(), where.projectId, where.module, where.table })
         q.addBindValue(v);
+    return q.exec() && q.numRowsAffected() > 0;
+}
+
+QStringList SandboxStore::secretKeys(const QString &extensionId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT key FROM secrets WHERE extension = ? ORDER BY key"));
+    q.addBindValue(extensionId);
+    QStringList keys;
+    if (q.exec()) {
+        while (q.next())
+            keys << q.value(0).toString();
+    }
+    return keys;
+}
+
+std::optional<QString> SandboxStore::secret(const QString &extensionId, const QString &key) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT value FROM secrets WHERE extension = ? AND key = ?"));
+    q.addBindValue(extensionId);
+    q.addBindValue(key);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return q.value(0).toString();
+}
+
+void SandboxStore::setSecret(const QString &extensionId, const QString &key, const QString &value)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO secrets (extension, key, value) VALUES (?, ?, ?)"));
+    q.addBindValue(extensionId);
+    q.addBindValue(key);
+    q.addBindValue(value);
+    q.exec();
+}
+
+bool SandboxStore::deleteSecret(const QString &extensionId, const QString &key)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("DELETE FROM secrets WHERE extension = ? AND key = ?"));
+    q.addBindValue(extensionId);
+    q.addBindValue(key);
     return q.exec() && q.numRowsAffected() > 0;
 }
 

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
@@ -20,7 +21,8 @@ struct RecordTable
 };
 
 /// The sandbox platform's own state for one extension folder (`.kiket/workbench/sandbox.sqlite`,
-/// WAL): custom-data records, the extension event log and notifications. One thread per instance.
+/// WAL, owner-only file mode): custom-data records, secrets, the event log and notifications.
+/// One thread per instance.
 class SandboxStore
 {
 public:
@@ -40,6 +42,13 @@ public:
         const RecordTable &where, const QString &id, const QJsonObject &fields);
     /// False when there was no such record.
     bool deleteRecord(const RecordTable &where, const QString &id);
+
+    /// The extension's secret keys, sorted.
+    QStringList secretKeys(const QString &extensionId) const;
+    std::optional<QString> secret(const QString &extensionId, const QString &key) const;
+    void setSecret(const QString &extensionId, const QString &key, const QString &value);
+    /// False when there was no such secret.
+    bool deleteSecret(const QString &extensionId, const QString &key);
 
     /// Appends to the extension's event log (log_event, logs and metrics calls).
     void logEvent(const QString &extensionId, const QString &kind, const QJsonObject &body);
