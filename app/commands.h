@@ -10,5 +10,7 @@ enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2 };
 
 /// `verify --secret S --timestamp T --signature X [FILE|-]`: explains an HMAC signature.
 int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `send EVENT [--version V] [--payload FILE|-] [--scopes a,b] [--secret S] [--to URL] [--mode MODE]`.
+int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `token mint [--scopes a,b] [--folder DIR] [--lifetime S]` and `token decode [TOKEN|-]`.
 int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err);

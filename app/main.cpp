@@ -28,6 +28,8 @@ int main(int argc, char *argv[])
     const QString command = arguments.value(0);
     if (command == QLatin1String("verify"))
         return runVerify(arguments, out, err);
+    if (command == QLatin1String("send"))
+        return runSend(arguments, out, err);
     if (command == QLatin1String("token"))
         return runToken(arguments, out, err);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")

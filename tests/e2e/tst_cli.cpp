@@ -1,5 +1,6 @@
 // The kiket-workbench command line as a user runs it: output, exit codes, one-line errors.
 #include <kiket/jwt.h>
+#include <kiket/sdk.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -102,6 +103,61 @@ private slots:
         r = run({ "verify", "--help" });
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("--signature"));
+    }
+
+    void sendDeliversLikeThePlatform()
+    {
+        QTemporaryDir folder;
+        kiket::SdkOptions o;
+        o.webhookSecret = QStringLiteral("cli-secret");
+        o.manifestFolder = folder.path();
+        o.environment = QProcessEnvironment();
+        o.telemetryEnabled = false;
+        kiket::Sdk sdk(o);
+        QJsonObject seen;
+        sdk.webhook("issue.created", "v1")
+            = [&seen](const QJsonObject &payload, kiket::Context &ctx) -> QJsonValue {
+            seen = payload;
+            return QJsonObject { { "scopes", QJsonArray::fromStringList(ctx.auth.scopes) } };
+        };
+        const QString to
+            = QStringLiteral("http://127.0.0.1:%1").arg(sdk.start("127.0.0.1", 0).value());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("KIKET_WEBHOOK_SECRET", "cli-secret");
+
+        Run r = run({ "send", "issue.created", "--to", to, "--folder", folder.path(), "--scopes",
+                        "issues.read" },
+            {}, env);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("HTTP 200 OK  dlv_"));
+        QVERIFY(r.out.contains(R"({"scopes":["issues.read"]})"));
+        QCOMPARE(seen["issue"].toObject()["key"].toString(),
+            QStringLiteral("MKT-42")); // the catalogue's sample
+        QVERIFY(!seen["authentication"].toObject()["runtime_token"].toString().isEmpty());
+        QCOMPARE(
+            seen["api"].toObject()["base_url"].toString(), QStringLiteral("http://127.0.0.1:8090"));
+
+        r = run(
+            { "send", "issue.created", "--to", to, "--folder", folder.path(), "--mode", "stale" },
+            {}, env);
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.startsWith("HTTP 401"));
+        QVERIFY(r.out.contains("too old"));
+
+        r = run(
+            { "send", "issue.created", "--to", to, "--folder", folder.path(), "--payload", "-" },
+            R"({"issue":{"id":"from-stdin"}})", env);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(seen["issue"].toObject()["id"].toString(), QStringLiteral("from-stdin"));
+
+        r = run({ "send", "no.such.event", "--to", to, "--folder", folder.path() }, {}, env);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.startsWith("kiket-workbench: no sample payload") && r.err.count('\n') == 1);
+        r = run(
+            { "send", "issue.created", "--to", "http://127.0.0.1:9", "--folder", folder.path() },
+            {}, env);
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("did not answer"));
     }
 
     void tokenMintAndDecode()

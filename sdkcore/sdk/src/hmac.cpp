@@ -4,8 +4,8 @@
 
 #include <QDateTime>
 
-#include <algorithm>
 #include <QJsonDocument>
+#include <algorithm>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -86,7 +86,8 @@ QByteArray hmacHex(const QByteArray &secret, std::initializer_list<QByteArrayVie
 }
 
 // The signed form of a delivery: "<timestamp>.<body>".
-QByteArray signatureOf(const QByteArray &secret, const QByteArray &timestamp, const QByteArray &body)
+QByteArray signatureOf(
+    const QByteArray &secret, const QByteArray &timestamp, const QByteArray &body)
 {
     return hmacHex(secret, { timestamp, ".", body });
 }
@@ -181,8 +182,7 @@ HmacVerdict verifyHmac(const HmacInput &in)
         }
     }
     for (const QByteArray &variant : jsonSerialisations(in.body)) {
-        if (variant != in.body
-            && equalConstantTime(signatureOf(in.secret, ts, variant), sig)) {
+        if (variant != in.body && equalConstantTime(signatureOf(in.secret, ts, variant), sig)) {
             v.reserializedMatches = true;
             break;
         }

@@ -1,6 +1,7 @@
 #include "kiket/http.h"
 
 #include "jsontext.h"
+#include "synchttp.h"
 
 #include <QJsonDocument>
 
@@ -98,6 +99,19 @@ QByteArray reasonPhrase(int status)
     default:
         return "Unknown";
     }
+}
+
+HttpResponse sendHttp(const QString &baseUrl, const HttpRequest &request, int timeoutMs)
+{
+    QString base = baseUrl;
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    const QUrl url(base + QString::fromLatin1(request.target));
+    const SyncReply reply
+        = syncRequest(request.method, url, request.headers, request.body, timeoutMs);
+    if (reply.status == 0)
+        return HttpResponse::error(0, reply.errorString);
+    return { reply.status, reply.headers, reply.body };
 }
 
 } // namespace kiket

@@ -146,13 +146,7 @@ HttpRequest DeliveryBuilder::request() const
 
 HttpResponse send(quint16 port, const HttpRequest &request, int timeoutMs)
 {
-    const QUrl url(
-        QStringLiteral("http://127.0.0.1:%1").arg(port) + QString::fromLatin1(request.target));
-    const SyncReply reply
-        = syncRequest(request.method, url, request.headers, request.body, timeoutMs);
-    if (reply.status == 0)
-        return HttpResponse::error(0, reply.errorString);
-    return { reply.status, reply.headers, reply.body };
+    return sendHttp(QStringLiteral("http://127.0.0.1:%1").arg(port), request, timeoutMs);
 }
 
 FakePlatform::FakePlatform()

@@ -51,7 +51,8 @@ struct SdkOptions
     /// Called with every telemetry record before it is sent.
     std::function<void(const TelemetryRecord &)> feedbackHook;
     ServerLimits limits;
-    int workerThreads = 16; ///< Most handler threads; the pool grows to it only while work is stuck.
+    int workerThreads
+        = 16; ///< Most handler threads; the pool grows to it only while work is stuck.
     int maxQueuedDeliveries = 256; ///< Beyond this many waiting deliveries, answer 503.
     int clientTimeoutMs = 15000;
     int clientInitialBackoffMs = 500;
