@@ -3,6 +3,8 @@
 #include <kiket/endpoints.h>
 #include <kiket/testing.h>
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -85,6 +87,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ApiError, data.get("crm", "contacts", id));
 
         QCOMPARE(api.slaEvents("proj-1").list()["data"].toArray().size(), 0);
+        // The starting fixtures hold two SLA events for proj_marketing.
+        QCOMPARE(api.slaEvents("proj_marketing").list()["data"].toArray().size(), 2);
+        const QJsonArray imminent
+            = api.slaEvents("proj_marketing").list({}, "imminent", 5)["data"].toArray();
+        QCOMPARE(imminent.size(), 1);
+        QCOMPARE(imminent[0].toObject()["issue_id"].toString(), QStringLiteral("iss_1042"));
         const RateLimit limit = api.rateLimit();
         QCOMPARE(limit.limit, 600);
         QCOMPARE(limit.windowSeconds, 60);
@@ -190,6 +198,23 @@ private slots:
         QCOMPARE(r.status, 202);
         QTRY_COMPARE(m_sandbox->telemetry().stats().size(), 1);
         QCOMPARE(m_sandbox->telemetry().stats().first().p50, 4.5);
+    }
+
+    void brokenFixturesStopTheStartWithTheirLine()
+    {
+        QTemporaryDir folder;
+        QVERIFY(QDir().mkpath(folder.filePath(".kiket")));
+        QFile file(folder.filePath(".kiket/fixtures.yaml"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("projects:\n  - id: [unclosed\n");
+        file.close();
+        SandboxOptions o;
+        o.folder = folder.path();
+        o.port = 0;
+        const auto started = SandboxPlatform::start(o);
+        QVERIFY(!started.ok());
+        QVERIFY(started.error().message.contains("fixtures.yaml"));
+        QCOMPARE(started.error().line, 3);
     }
 
     void rateWindowAnswers429()

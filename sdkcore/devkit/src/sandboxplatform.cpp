@@ -1,6 +1,7 @@
 #include "kiket/devkit/sandboxplatform.h"
 
 #include "kiket/devkit/apiroute.h"
+#include "kiket/devkit/fixtures.h"
 #include "kiket/devkit/sandboxstore.h"
 
 #include <kiket/context.h>
@@ -17,14 +18,16 @@ namespace kiket::devkit {
 
 struct SandboxPlatform::Private
 {
-    Private(const SandboxOptions &o, TokenIssuer i)
+    Private(const SandboxOptions &o, TokenIssuer i, Fixtures f)
         : options(o)
         , issuer(std::move(i))
+        , fixtures(std::move(f))
         , window(o.rateLimit, o.rateWindowSeconds)
     { }
 
     SandboxOptions options;
     TokenIssuer issuer;
+    Fixtures fixtures;
     std::unique_ptr<TokenVerifier> verifier;
     RateWindow window;
     TelemetryAggregator telemetry;
@@ -179,12 +182,16 @@ HttpResponse SandboxPlatform::Private::serve(
                     { QStringLiteral("reset_in"), d.resetIn } } } });
     }
     case ApiEndpoint::SlaEventsList: {
-        if (QUrlQuery(QString::fromUtf8(request.query()))
-                .queryItemValue(QStringLiteral("project_id"))
-                .isEmpty())
+        const QUrlQuery q(QString::fromUtf8(request.query()));
+        const QString project = q.queryItemValue(QStringLiteral("project_id"), QUrl::FullyDecoded);
+        if (project.isEmpty())
             return HttpResponse::error(400, QStringLiteral("project_id is required"));
-        return HttpResponse::json(
-            200, { { QStringLiteral("data"), QJsonArray() } }); // no SLA fixtures yet
+        return HttpResponse::json(200,
+            { { QStringLiteral("data"),
+                fixtures.slaEventsFor(project,
+                    q.queryItemValue(QStringLiteral("issue_id"), QUrl::FullyDecoded),
+                    q.queryItemValue(QStringLiteral("state")),
+                    q.queryItemValue(QStringLiteral("limit")).toInt()) } });
     }
     case ApiEndpoint::CustomDataList:
     case ApiEndpoint::CustomDataGet:
@@ -291,8 +298,11 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
     auto issuer = TokenIssuer::forFolder(options.folder);
     if (!issuer)
         return issuer.error();
+    auto fixtures = loadFixtures(options.folder);
+    if (!fixtures)
+        return fixtures.error();
     std::unique_ptr<SandboxPlatform> platform(new SandboxPlatform);
-    platform->d = std::make_unique<Private>(options, issuer.value());
+    platform->d = std::make_unique<Private>(options, issuer.value(), fixtures.value());
     Private *d = platform->d.get();
     const QJsonObject jwks = d->issuer.jwks();
     auto cache = std::make_shared<JwksCache>([jwks](const QString &) -> Result<QByteArray> {
