@@ -9,4 +9,5 @@ cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 cmake -S "$source_dir/tests/install/consumer" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
       -DCMAKE_BUILD_TYPE=Debug "$@" >/dev/null
 cmake --build "$work/build" >/dev/null
+test -f "$work/build/outoftree-plugin.so" || { echo "the plugin helper built nothing" >&2; exit 1; }
 LD_LIBRARY_PATH="$work/prefix/lib:$work/prefix/lib/x86_64-linux-gnu" "$work/build/outoftree"

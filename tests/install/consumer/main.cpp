@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+void registerOutOfTree(kiket::Sdk &sdk);
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);

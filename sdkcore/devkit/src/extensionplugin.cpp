@@ -1,0 +1,61 @@
+#include "kiket/devkit/extensionplugin.h"
+
+#include <kiket/plugin.h>
+
+#include <QFileInfo>
+#include <QLibrary>
+
+#include <exception>
+
+namespace kiket::devkit {
+
+Result<ExtensionPlugin> ExtensionPlugin::load(const QString &path)
+{
+    if (!QFileInfo(path).isFile())
+        return Error { QStringLiteral("plugin.missing"),
+            QStringLiteral("No plugin module at %1").arg(path) };
+    auto library = std::make_shared<QLibrary>(path);
+    if (!library->load())
+        return Error { QStringLiteral("plugin.load"),
+            QStringLiteral("Cannot load %1: %2").arg(path, library->errorString()) };
+    using Abi = int (*)();
+    const auto abi = reinterpret_cast<Abi>(library->resolve(kPluginAbiSymbol));
+    const auto entry = reinterpret_cast<Entry>(library->resolve(kPluginEntry));
+    if (!abi || !entry)
+        return Error { QStringLiteral("plugin.entry"),
+            QStringLiteral("%1 is not a Kiket extension plugin (no %2; build it with "
+                           "KIKET_EXTENSION_PLUGIN or kiket_add_extension_plugin)")
+                .arg(path, QLatin1String(kPluginEntry)) };
+    if (abi() != kPluginAbi)
+        return Error { QStringLiteral("plugin.abi"),
+            QStringLiteral("%1 was built for plugin ABI %2, this workbench speaks %3; rebuild it")
+                .arg(path)
+                .arg(abi())
+                .arg(kPluginAbi) };
+    ExtensionPlugin plugin;
+    plugin.m_library = std::move(library);
+    plugin.m_entry = entry;
+    return plugin;
+}
+
+Result<bool> ExtensionPlugin::registerInto(Sdk &sdk) const
+{
+    try {
+        m_entry(sdk);
+        return true;
+    } catch (const std::exception &e) {
+        return Error { QStringLiteral("plugin.register"),
+            QStringLiteral("%1 failed while registering its handlers: %2")
+                .arg(path(), QString::fromUtf8(e.what())) };
+    } catch (...) {
+        return Error { QStringLiteral("plugin.register"),
+            QStringLiteral("%1 failed while registering its handlers").arg(path()) };
+    }
+}
+
+QString ExtensionPlugin::path() const
+{
+    return m_library ? m_library->fileName() : QString();
+}
+
+} // namespace kiket::devkit
