@@ -140,6 +140,7 @@ HttpResponse Sdk::dispatch(const HttpRequest &request)
 DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
 {
     DeliveryOutcome out;
+    out.received = QDateTime::currentDateTimeUtc();
     out.authMode = d->config.authMode;
     auto finish = [&](HttpResponse response) -> DeliveryOutcome & {
         out.response = std::move(response);

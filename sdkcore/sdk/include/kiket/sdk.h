@@ -7,6 +7,7 @@
 #include "kiket/jwt.h"
 #include "kiket/telemetry.h"
 
+#include <QDateTime>
 #include <QJsonValue>
 
 #include <functional>
@@ -23,6 +24,7 @@ using Handler = std::function<QJsonValue(const QJsonObject &payload, Context &co
 struct DeliveryOutcome
 {
     HttpResponse response;
+    QDateTime received; ///< When the pipeline started on it.
     QString event; ///< From the path, empty when routing failed.
     QString requestedVersion; ///< As resolved from path, header or query.
     QString version; ///< The registered version that handled it.

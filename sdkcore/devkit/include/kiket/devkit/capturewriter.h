@@ -1,0 +1,33 @@
+#pragma once
+
+#include <kiket/devkit/capturestore.h>
+
+#include <QThread>
+
+#include <memory>
+
+namespace kiket::devkit {
+
+/// The capture store on a thread of its own, usable from any thread. append() returns once the
+/// exchange is committed, so a caller that answers afterwards never loses an answered exchange.
+class CaptureWriter
+{
+public:
+    static Result<std::unique_ptr<CaptureWriter>> open(
+        const QString &extensionFolder, int retention = 10000);
+    ~CaptureWriter();
+
+    Result<qint64> append(const Exchange &exchange);
+    QList<Exchange> load(int limit = -1);
+    /// A problem met while opening the store (empty when none).
+    QString warning() const;
+
+private:
+    CaptureWriter() = default;
+    QThread m_thread;
+    QObject *m_context = nullptr; // lives on m_thread
+    std::unique_ptr<CaptureStore> m_store; // used on m_thread only
+    QString m_warning;
+};
+
+} // namespace kiket::devkit

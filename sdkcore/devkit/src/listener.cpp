@@ -1,0 +1,78 @@
+#include "kiket/devkit/listener.h"
+
+#include <QJsonObject>
+
+namespace kiket::devkit {
+
+Exchange deliveryExchange(
+    const HttpRequest &request, const DeliveryOutcome &outcome, const QDateTime &started)
+{
+    Exchange e;
+    e.kind = ExchangeKind::Delivery;
+    e.started = started;
+    e.finished = QDateTime::currentDateTimeUtc();
+    e.method = request.method;
+    e.target = request.target;
+    e.requestHeaders = request.headers;
+    e.requestBody = request.body;
+    e.status = outcome.response.status;
+    e.responseHeaders = outcome.response.headers;
+    e.responseBody = outcome.response.body;
+    e.event = outcome.event;
+    e.version = outcome.version.isEmpty() ? outcome.requestedVersion : outcome.version;
+    e.handlerKind = QStringLiteral("in-process");
+    if (outcome.hmac) {
+        e.authCause = outcome.hmac->causeName();
+        e.authDetail = outcome.hmac->explanation();
+    }
+    if (outcome.token && (!outcome.hmac || outcome.hmac->ok())) {
+        e.authCause = outcome.token->causeName();
+        e.authDetail = outcome.token->ok() ? QString() : outcome.token->httpError();
+    }
+    if (outcome.handlerRan)
+        e.timings.insert(QStringLiteral("handler"), outcome.handlerMs);
+    e.timings.insert(QStringLiteral("total"), double(started.msecsTo(e.finished)));
+    if (!outcome.errorClass.isEmpty())
+        e.note = outcome.errorClass;
+    return e;
+}
+
+Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
+    const ExtensionPlugin &plugin, CaptureWriter &captures, const QString &host, quint16 port)
+{
+    std::unique_ptr<Listener> listener(new Listener);
+    listener->m_plugin = plugin;
+    listener->m_sdk = std::make_unique<Sdk>(options);
+    if (const auto &error = listener->m_sdk->configurationError())
+        return *error;
+    auto registered = plugin.registerInto(*listener->m_sdk);
+    if (!registered)
+        return registered.error();
+    // Runs on the worker before the answer leaves, so an answered delivery is always on disk.
+    listener->m_sdk->setObserver(
+        [&captures](const HttpRequest &request, const DeliveryOutcome &outcome) {
+            captures.append(deliveryExchange(request, outcome, outcome.received));
+        });
+    auto bound = listener->m_sdk->start(host, port);
+    if (!bound)
+        return bound.error();
+    return listener;
+}
+
+Listener::~Listener()
+{
+    if (m_sdk)
+        m_sdk->stop();
+}
+
+quint16 Listener::port() const
+{
+    return m_sdk->port();
+}
+
+Sdk &Listener::sdk()
+{
+    return *m_sdk;
+}
+
+} // namespace kiket::devkit
