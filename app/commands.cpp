@@ -31,7 +31,8 @@ bool readInput(const QString &name, QByteArray *data, QTextStream &err)
     return true;
 }
 
-// Parses the arguments of a subcommand (the first argument is its name); prints help or errors.
+} // namespace
+
 bool parse(QCommandLineParser &parser, const QStringList &arguments, QTextStream &out,
     QTextStream &err, int *exitCode)
 {
@@ -50,8 +51,6 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, QTextStream
     }
     return true;
 }
-
-} // namespace
 
 int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {

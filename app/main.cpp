@@ -28,6 +28,8 @@ int main(int argc, char *argv[])
     const QString command = arguments.value(0);
     if (command == QLatin1String("verify"))
         return runVerify(arguments, out, err);
+    if (command == QLatin1String("serve"))
+        return runServe(arguments, out, err);
     if (command == QLatin1String("send"))
         return runSend(arguments, out, err);
     if (command == QLatin1String("token"))

@@ -2,8 +2,8 @@
 
 #include <kiket/kiket.h>
 
+#include <QDebug>
 #include <QJsonArray>
-#include <QTextStream>
 
 using kiket::Context;
 
@@ -22,7 +22,8 @@ void registerHelloHandlers(kiket::Sdk &sdk)
     sdk.webhook("issue.created", "v1")
         = [](const QJsonObject &payload, Context &ctx) -> QJsonValue {
         const QString summary = payload["issue"]["title"].toString();
-        QTextStream(stdout) << "Event version: " << ctx.eventVersion << Qt::endl;
+        qInfo().noquote() << "Event version:"
+                          << ctx.eventVersion; // the README's puts, as a log line
         ctx.endpoints().logEvent("issue.created", { { "summary", summary } });
         ctx.secrets().set("WEBHOOK_TOKEN", "abc123");
         return QJsonObject { { "ok", true } };

@@ -2,9 +2,11 @@
 #include <kiket/jwt.h>
 #include <kiket/sdk.h>
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -158,6 +160,57 @@ private slots:
             {}, env);
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("did not answer"));
+    }
+
+    void serveRunsSandboxAndListener()
+    {
+        QTemporaryDir folder;
+        QFile::copy(QStringLiteral(EXAMPLE_MANIFEST), folder.filePath("extension.yaml"));
+        auto freePort = [] {
+            QTcpServer probe;
+            probe.listen(QHostAddress::LocalHost, 0);
+            return QString::number(probe.serverPort());
+        };
+        const QString port = freePort();
+        const QString sandboxPort = freePort();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("KIKET_WEBHOOK_SECRET", "serve-secret");
+        QProcess serve;
+        serve.setProcessEnvironment(env);
+        serve.start(QStringLiteral(KIKET_WORKBENCH_BINARY),
+            { "serve", folder.path(), "--plugin", HELLO_PLUGIN, "--port", port, "--sandbox-port",
+                sandboxPort });
+        QVERIFY(serve.waitForStarted());
+        QByteArray log;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (log += serve.readAllStandardError()).contains("listening on"), 10000);
+
+        const Run sent
+            = run({ "send", "issue.created", "--to", "http://127.0.0.1:" + port, "--folder",
+                      folder.path(), "--api-base", "http://127.0.0.1:" + sandboxPort },
+                {}, env);
+        QCOMPARE(sent.code, 0);
+        const Run refused = run({ "send", "issue.created", "--to", "http://127.0.0.1:" + port,
+            "--folder", folder.path(), "--secret", "wrong" });
+        QCOMPARE(refused.code, 1);
+
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(10000));
+        QCOMPARE(serve.exitCode(), 0);
+        const QList<QByteArray> lines = serve.readAllStandardOutput().trimmed().split('\n');
+        QStringList kinds;
+        QStringList auth;
+        for (const QByteArray &line : lines) {
+            const QJsonDocument doc = QJsonDocument::fromJson(line);
+            QVERIFY2(doc.isObject(), line.constData()); // nothing but NDJSON on stdout
+            kinds << doc.object()["kind"].toString();
+            if (doc.object()["kind"].toString() == QLatin1String("delivery"))
+                auth << doc.object()["auth"].toString();
+            if (doc.object()["event"].toString() == QLatin1String("secrets.set"))
+                QVERIFY(line.contains("[redacted]") && !line.contains("abc123"));
+        }
+        QVERIFY(kinds.contains("api-call"));
+        QCOMPARE(auth, QStringList({ "ok", "mismatch" }));
     }
 
     void tokenMintAndDecode()

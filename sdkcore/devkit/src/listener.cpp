@@ -38,7 +38,8 @@ Exchange deliveryExchange(
 }
 
 Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
-    const ExtensionPlugin &plugin, CaptureWriter &captures, const QString &host, quint16 port)
+    const ExtensionPlugin &plugin, CaptureWriter &captures, const QString &host, quint16 port,
+    Listener::CaptureHook onCaptured)
 {
     std::unique_ptr<Listener> listener(new Listener);
     listener->m_plugin = plugin;
@@ -50,8 +51,12 @@ Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
         return registered.error();
     // Runs on the worker before the answer leaves, so an answered delivery is always on disk.
     listener->m_sdk->setObserver(
-        [&captures](const HttpRequest &request, const DeliveryOutcome &outcome) {
-            captures.append(deliveryExchange(request, outcome, outcome.received));
+        [&captures, onCaptured](const HttpRequest &request, const DeliveryOutcome &outcome) {
+            Exchange e = deliveryExchange(request, outcome, outcome.received);
+            const auto id = captures.append(e);
+            e.id = id ? id.value() : 0;
+            if (onCaptured)
+                onCaptured(e);
         });
     auto bound = listener->m_sdk->start(host, port);
     if (!bound)

@@ -4,6 +4,7 @@
 #include <kiket/devkit/extensionplugin.h>
 #include <kiket/sdk.h>
 
+#include <functional>
 #include <memory>
 
 namespace kiket::devkit {
@@ -13,10 +14,14 @@ namespace kiket::devkit {
 class Listener
 {
 public:
+    /// Called on a worker thread with each stored capture (its id set).
+    using CaptureHook = std::function<void(const Exchange &)>;
+
     /// Starts on host:port (0 picks a port) with the plugin's handlers; captures go to the writer.
     static Result<std::unique_ptr<Listener>> start(const SdkOptions &options,
         const ExtensionPlugin &plugin, CaptureWriter &captures,
-        const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 8080);
+        const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 8080,
+        CaptureHook onCaptured = {});
     ~Listener();
 
     quint16 port() const;
