@@ -3,24 +3,13 @@
 #include <kiket/devkit/export.h>
 #include <kiket/devkit/listener.h>
 #include <kiket/devkit/sandboxplatform.h>
+#include <kiket/sdk.h>
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QMutex>
 #include <QTextStream>
-#include <QTimer>
-
-#include <atomic>
-#include <csignal>
 
 namespace {
-
-std::atomic<bool> g_stop { false };
-
-void requestStop(int)
-{
-    g_stop = true;
-}
 
 // One NDJSON line per exchange on stdout, from whichever thread captured it; secrets redacted.
 void printExchange(const kiket::devkit::Exchange &exchange)
@@ -141,15 +130,7 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
     err << "kiket-workbench: listening on http://127.0.0.1:" << running->port()
         << ", sandbox platform on " << sandbox.value()->baseUrl() << Qt::endl;
 
-    std::signal(SIGINT, requestStop);
-    std::signal(SIGTERM, requestStop);
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, QCoreApplication::instance(), [] {
-        if (g_stop)
-            QCoreApplication::quit();
-    });
-    poll.start(100);
-    QCoreApplication::exec();
+    kiket::execUntilStopSignal();
     running.reset(); // no delivery in flight after this; the sandbox and the store close next
     err << "kiket-workbench: stopped" << Qt::endl;
     return ExitOk;

@@ -224,18 +224,23 @@ int Sdk::run(const QString &host, quint16 port)
                                    .arg(d->config.extensionId, d->config.extensionVersion, host)
                                    .arg(bound.value())
                                    .arg(authModeName(d->config.authMode));
+    const int code = execUntilStopSignal();
+    stop();
+    return code;
+}
+
+int execUntilStopSignal()
+{
     g_stopRequested = false;
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
-    QTimer poll;
+    QTimer poll; // the handler only sets a flag; the event loop looks at it
     QObject::connect(&poll, &QTimer::timeout, QCoreApplication::instance(), [] {
         if (g_stopRequested)
             QCoreApplication::quit();
     });
     poll.start(100);
-    const int code = QCoreApplication::exec();
-    stop();
-    return code;
+    return QCoreApplication::exec();
 }
 
 } // namespace kiket

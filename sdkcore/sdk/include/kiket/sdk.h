@@ -109,4 +109,8 @@ private:
     std::unique_ptr<Private> d;
 };
 
+/// Runs the application's event loop until SIGINT or SIGTERM arrives; returns its exit code.
+/// For programs that serve until stopped (Sdk::run uses it).
+int execUntilStopSignal();
+
 } // namespace kiket
