@@ -36,6 +36,9 @@ kiket::devkit::Exchange apiCallExchange(
     e.responseHeaders = response.headers;
     e.responseBody = response.body;
     e.event = endpoint;
+    QByteArray token = request.header("x-kiket-runtime-token");
+    e.tokenId
+        = kiket::devkit::tokenIdOf(token.isEmpty() ? request.header("x-runtime-token") : token);
     return e;
 }
 

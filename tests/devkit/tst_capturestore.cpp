@@ -138,6 +138,56 @@ private slots:
         QCOMPARE(s->find(s->append(replay).value())->replayOf, delivery);
     }
 
+    void apiCallsJoinTheDeliveryThatCarriedTheirToken()
+    {
+        QTemporaryDir folder;
+        auto s = CaptureStore::open(folder.path()).value();
+        Exchange call = sample();
+        call.kind = ExchangeKind::ApiCall;
+        call.tokenId = QStringLiteral("jti-1");
+        s->append(call);
+        s->append(call);
+        call.tokenId = QStringLiteral("jti-2");
+        const qint64 other = s->append(call).value();
+        Exchange delivery = sample();
+        delivery.tokenId = QStringLiteral("jti-1");
+        const qint64 id = s->append(delivery).value();
+        QCOMPARE(s->adoptChildren(id, QStringLiteral("jti-1")), 2);
+        QCOMPARE(s->children(id).size(), 2);
+        QCOMPARE(s->children(id).first().tokenId, QStringLiteral("jti-1"));
+        QCOMPARE(s->adoptChildren(id, QStringLiteral("jti-1")), 0); // already linked
+        QCOMPARE(s->adoptChildren(id, QString()), 0);
+        QCOMPARE(s->find(other)->parentId, 0);
+    }
+
+    void olderStoreGainsTheTokenColumn()
+    {
+        QTemporaryDir folder;
+        QDir().mkpath(folder.filePath(".kiket/workbench"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "old");
+            db.setDatabaseName(folder.filePath(".kiket/workbench/captures.sqlite"));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(
+                "CREATE TABLE exchanges (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+                " started_ms INTEGER, finished_ms INTEGER, timings TEXT, method BLOB, target BLOB,"
+                " request_headers TEXT, request_body BLOB, status INTEGER, response_headers TEXT,"
+                " response_body BLOB, error TEXT, auth_cause TEXT, auth_detail TEXT, event TEXT,"
+                " version TEXT, handler_kind TEXT, parent_id INTEGER, replay_of INTEGER, note "
+                "TEXT)"));
+            QVERIFY(q.exec("INSERT INTO exchanges (kind, status) VALUES ('delivery', 200)"));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase("old");
+        auto s = CaptureStore::open(folder.path());
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().message));
+        QVERIFY(s.value()->warning().isEmpty());
+        QCOMPARE(s.value()->count(), 1);
+        QVERIFY(s.value()->append(sample()).ok());
+    }
+
     void corruptFileIsKeptAsideAndAFreshOneStarts()
     {
         QTemporaryDir folder;

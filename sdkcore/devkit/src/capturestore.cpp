@@ -22,12 +22,12 @@ const char kSchema[]
       " method BLOB, target BLOB, request_headers TEXT, request_body BLOB,"
       " status INTEGER, response_headers TEXT, response_body BLOB, error TEXT,"
       " auth_cause TEXT, auth_detail TEXT, event TEXT, version TEXT, handler_kind TEXT,"
-      " parent_id INTEGER, replay_of INTEGER, note TEXT)";
+      " parent_id INTEGER, replay_of INTEGER, note TEXT, token_jti TEXT)";
 
 const char kColumns[]
     = "id, kind, started_ms, finished_ms, timings, method, target, request_headers, request_body,"
       " status, response_headers, response_body, error, auth_cause, auth_detail, event, version,"
-      " handler_kind, parent_id, replay_of, note";
+      " handler_kind, parent_id, replay_of, note, token_jti";
 
 // Header lines as a JSON array of [name, value] pairs: order and repeats survive.
 QString headersToText(const HeaderList &headers)
@@ -80,6 +80,7 @@ Exchange fromRecord(const QSqlQuery &q)
     e.parentId = q.value(18).toLongLong();
     e.replayOf = q.value(19).toLongLong();
     e.note = q.value(20).toString();
+    e.tokenId = q.value(21).toString();
     return e;
 }
 
@@ -93,6 +94,13 @@ bool openDatabase(const QString &connection, const QString &path, QString *error
     if (!q.exec(QStringLiteral("PRAGMA quick_check")) || !q.next()
         || q.value(0).toString() != QLatin1String("ok")) {
         *error = QStringLiteral("integrity check failed");
+        return false;
+    }
+    // Stores made before token_jti existed gain the column.
+    q.exec(QStringLiteral("SELECT token_jti FROM exchanges LIMIT 0"));
+    if (q.lastError().isValid()
+        && !q.exec(QStringLiteral("ALTER TABLE exchanges ADD COLUMN token_jti TEXT"))) {
+        *error = q.lastError().text();
         return false;
     }
     return true;
@@ -147,14 +155,15 @@ Result<qint64> CaptureStore::append(const Exchange &e)
     q.prepare(QStringLiteral(
         "INSERT INTO exchanges (kind, started_ms, finished_ms, timings, method, target,"
         " request_headers, request_body, status, response_headers, response_body, error,"
-        " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note, "
+        "token_jti)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     for (const QVariant &v :
         QVariantList { exchangeKindName(e.kind), toMs(e.started), toMs(e.finished),
             QString::fromUtf8(QJsonDocument(e.timings).toJson(QJsonDocument::Compact)), e.method,
             e.target, headersToText(e.requestHeaders), e.requestBody, e.status,
             headersToText(e.responseHeaders), e.responseBody, e.error, e.authCause, e.authDetail,
-            e.event, e.version, e.handlerKind, e.parentId, e.replayOf, e.note })
+            e.event, e.version, e.handlerKind, e.parentId, e.replayOf, e.note, e.tokenId })
         q.addBindValue(v);
     if (!q.exec())
         return Error { QStringLiteral("capture.write"), q.lastError().text() };
@@ -203,6 +212,20 @@ std::optional<Exchange> CaptureStore::find(qint64 id) const
 QList<Exchange> CaptureStore::children(qint64 parentId) const
 {
     return select(QStringLiteral("WHERE parent_id = ?"), { parentId }, -1);
+}
+
+int CaptureStore::adoptChildren(qint64 parentId, const QString &tokenId)
+{
+    if (tokenId.isEmpty())
+        return 0;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral(
+        "UPDATE exchanges SET parent_id = ? WHERE token_jti = ? AND id <> ? AND kind <> 'delivery'"
+        " AND (parent_id IS NULL OR parent_id = 0)"));
+    q.addBindValue(parentId);
+    q.addBindValue(tokenId);
+    q.addBindValue(parentId);
+    return q.exec() ? q.numRowsAffected() : 0;
 }
 
 qint64 CaptureStore::count() const

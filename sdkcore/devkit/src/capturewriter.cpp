@@ -64,6 +64,13 @@ QList<Exchange> CaptureWriter::load(int limit)
     return out;
 }
 
+int CaptureWriter::adoptChildren(qint64 parentId, const QString &tokenId)
+{
+    int adopted = 0;
+    runOn(m_context, [&] { adopted = m_store->adoptChildren(parentId, tokenId); });
+    return adopted;
+}
+
 QString CaptureWriter::warning() const
 {
     return m_warning;

@@ -1,8 +1,17 @@
 #include "kiket/devkit/listener.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 
+#include <kiket/jwt.h>
+
 namespace kiket::devkit {
+
+QString tokenIdOf(const QByteArray &token)
+{
+    const auto decoded = decodeJwt(token);
+    return decoded ? decoded.value().claims.value(QStringLiteral("jti")).toString() : QString();
+}
 
 Exchange deliveryExchange(
     const HttpRequest &request, const DeliveryOutcome &outcome, const QDateTime &started)
@@ -21,6 +30,12 @@ Exchange deliveryExchange(
     e.event = outcome.event;
     e.version = outcome.version.isEmpty() ? outcome.requestedVersion : outcome.version;
     e.handlerKind = QStringLiteral("in-process");
+    const QJsonObject payload = QJsonDocument::fromJson(request.body).object();
+    e.tokenId = tokenIdOf(payload.value(QStringLiteral("authentication"))
+                              .toObject()
+                              .value(QStringLiteral("runtime_token"))
+                              .toString()
+                              .toUtf8());
     if (outcome.hmac) {
         e.authCause = outcome.hmac->causeName();
         e.authDetail = outcome.hmac->explanation();
@@ -55,6 +70,8 @@ Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
             Exchange e = deliveryExchange(request, outcome, outcome.received);
             const auto id = captures.append(e);
             e.id = id ? id.value() : 0;
+            if (e.id)
+                captures.adoptChildren(e.id, e.tokenId); // the API calls its handler made
             if (onCaptured)
                 onCaptured(e);
         });

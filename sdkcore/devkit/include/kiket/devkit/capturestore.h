@@ -30,6 +30,9 @@ public:
     /// API calls and other exchanges linked to a delivery, oldest first.
     QList<Exchange> children(qint64 parentId) const;
     qint64 count() const;
+    /// Makes the unlinked exchanges made with a runtime token children of the delivery that carried
+    /// it.
+    int adoptChildren(qint64 parentId, const QString &tokenId);
     /// A problem met while opening, for the user to see (empty when none).
     const QString &warning() const { return m_warning; }
     QString path() const { return m_path; }

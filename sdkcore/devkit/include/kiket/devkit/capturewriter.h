@@ -19,6 +19,8 @@ public:
 
     Result<qint64> append(const Exchange &exchange);
     QList<Exchange> load(int limit = -1);
+    /// See CaptureStore::adoptChildren().
+    int adoptChildren(qint64 parentId, const QString &tokenId);
     /// A problem met while opening the store (empty when none).
     QString warning() const;
 

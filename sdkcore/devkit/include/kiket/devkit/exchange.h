@@ -40,6 +40,8 @@ struct Exchange
     QString version;
     QString handlerKind; ///< "in-process", "forward" or "canned".
 
+    QString tokenId; ///< jti of the runtime token the request carried: ties API calls to their
+                     ///< delivery.
     qint64 parentId = 0; ///< The delivery an API call belongs to.
     qint64 replayOf = 0; ///< The exchange this one replays.
     QString note;

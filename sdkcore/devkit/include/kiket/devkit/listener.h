@@ -33,6 +33,9 @@ private:
     ExtensionPlugin m_plugin; // keeps the module loaded while its handlers are registered
 };
 
+/// The jti of a runtime token, or an empty string when it is not a readable JWT.
+QString tokenIdOf(const QByteArray &token);
+
 /// The capture of one answered delivery.
 Exchange deliveryExchange(
     const HttpRequest &request, const DeliveryOutcome &outcome, const QDateTime &started);
