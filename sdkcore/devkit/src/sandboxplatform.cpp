@@ -37,7 +37,7 @@ struct SandboxPlatform::Private
     std::unique_ptr<SandboxStore> store; // used on thread only
     quint16 port = 0;
 
-    HttpResponse handle(const HttpRequest &request);
+    HttpResponse handle(const ApiRoute &route, const HttpRequest &request);
     HttpResponse serve(const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
     HttpResponse customData(
         const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
@@ -90,9 +90,8 @@ void addRateHeaders(HttpResponse &response, const RateDecision &d)
 
 } // namespace
 
-HttpResponse SandboxPlatform::Private::handle(const HttpRequest &request)
+HttpResponse SandboxPlatform::Private::handle(const ApiRoute &route, const HttpRequest &request)
 {
-    const ApiRoute route = matchApiRoute(request.method, request.path());
     if (route.endpoint == ApiEndpoint::None) {
         if (route.allow.isEmpty())
             return HttpResponse::error(404, QStringLiteral("Not found"));
@@ -125,6 +124,9 @@ HttpResponse SandboxPlatform::Private::handle(const HttpRequest &request)
     if (std::holds_alternative<HttpResponse>(auth))
         return std::get<HttpResponse>(auth);
     const RateDecision rate = window.take(QDateTime::currentMSecsSinceEpoch());
+    const QString scope = requiredScope(route.endpoint);
+    const QStringList missing
+        = scope.isEmpty() ? QStringList() : missingScopes({ scope }, std::get<QStringList>(auth));
     HttpResponse response;
     if (!rate.allowed) {
         response = HttpResponse::error(429,
@@ -132,11 +134,8 @@ HttpResponse SandboxPlatform::Private::handle(const HttpRequest &request)
                 .arg(rate.limit)
                 .arg(window.windowSeconds()));
         response.headers.emplaceBack("Retry-After", QByteArray::number(rate.retryAfter));
-    } else if (const QStringList missing
-               = missingScopes({ requiredScope(route.endpoint) }, std::get<QStringList>(auth));
-               !requiredScope(route.endpoint).isEmpty() && !missing.isEmpty()) {
-        response = HttpResponse::json(
-            403, ScopeError({ requiredScope(route.endpoint) }, missing).toJson());
+    } else if (!missing.isEmpty()) {
+        response = HttpResponse::json(403, ScopeError({ scope }, missing).toJson());
     } else {
         response = serve(route, request, body);
     }
@@ -315,11 +314,11 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
     auto *server = new HttpServer;
     server->moveToThread(&d->thread);
     server->setHandler([d](const HttpRequest &request, const Responder &responder) {
-        const HttpResponse response = d->handle(request);
+        const ApiRoute route = matchApiRoute(request.method, request.path());
+        const HttpResponse response = d->handle(route, request);
         responder.send(response);
         if (d->observer)
-            d->observer(request, response,
-                endpointName(matchApiRoute(request.method, request.path()).endpoint));
+            d->observer(request, response, endpointName(route.endpoint));
     });
     d->server = server;
     Error failure;
