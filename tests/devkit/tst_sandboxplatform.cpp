@@ -156,6 +156,21 @@ private slots:
                 .jsonObject()["value"]
                 .toString(),
             QStringLiteral("v"));
+        // Its list is a bare array of objects; other callers get {"keys": […]}.
+        HeaderList httpx = auth;
+        httpx.append(qMakePair(QByteArray("User-Agent"), QByteArray("python-httpx/0.27.0")));
+        const HttpResponse pyList
+            = raw({ "GET", "/api/v1/extensions/com.example.marketing/secrets", httpx, {}, {} });
+        const QJsonArray objects = QJsonDocument::fromJson(pyList.body).array();
+        QVERIFY2(!objects.isEmpty(), pyList.body.constData());
+        const QJsonObject first = objects.first().toObject();
+        QVERIFY(!first["key"].toString().isEmpty());
+        QVERIFY(QDateTime::fromString(first["created_at"].toString(), Qt::ISODateWithMs).isValid());
+        QVERIFY(!first.contains("value"));
+        QVERIFY(raw({ "GET", "/api/v1/extensions/com.example.marketing/secrets", auth, {}, {} })
+                    .jsonObject()["keys"]
+                    .toArray()
+                    .contains(QStringLiteral("PY_KEY")));
         QCOMPARE(
             raw({ "POST", "/api/v1/extensions/logs", auth, R"({"message":"m","metadata":{}})", {} })
                 .status,

@@ -41,7 +41,7 @@ struct SandboxPlatform::Private
     HttpResponse serve(const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
     HttpResponse customData(
         const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
-    HttpResponse secrets(const ApiRoute &route, const QJsonObject &body);
+    HttpResponse secrets(const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
 };
 
 namespace {
@@ -199,7 +199,7 @@ HttpResponse SandboxPlatform::Private::serve(
     case ApiEndpoint::CustomDataDelete:
         return customData(route, request, body);
     default:
-        return secrets(route, body);
+        return secrets(route, request, body);
     }
 }
 
@@ -252,11 +252,15 @@ HttpResponse SandboxPlatform::Private::customData(
     }
 }
 
-HttpResponse SandboxPlatform::Private::secrets(const ApiRoute &route, const QJsonObject &body)
+HttpResponse SandboxPlatform::Private::secrets(
+    const ApiRoute &route, const HttpRequest &request, const QJsonObject &body)
 {
     const QString extension = route.extensionId;
     switch (route.endpoint) {
     case ApiEndpoint::SecretsList: {
+        // The Python SDK (httpx) reads a bare array of objects; everyone else gets {keys:[…]}.
+        if (request.header("user-agent").startsWith("python-httpx/"))
+            return HttpResponse::jsonArray(200, store->secretList(extension));
         return HttpResponse::json(200,
             { { QStringLiteral("keys"),
                 QJsonArray::fromStringList(store->secretKeys(extension)) } });

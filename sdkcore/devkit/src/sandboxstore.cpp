@@ -22,7 +22,7 @@ const QStringList kSchema {
     QStringLiteral("CREATE TABLE IF NOT EXISTS event_log (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                    " extension TEXT, kind TEXT, body TEXT, at_ms INTEGER)"),
     QStringLiteral("CREATE TABLE IF NOT EXISTS secrets (extension TEXT, key TEXT, value TEXT,"
-                   " PRIMARY KEY (extension, key))"),
+                   " created_ms INTEGER, updated_ms INTEGER, PRIMARY KEY (extension, key))"),
     QStringLiteral("CREATE TABLE IF NOT EXISTS notifications (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                    " body TEXT, at_ms INTEGER)"),
 };
@@ -81,6 +81,10 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &extensio
     const QString error = openSqlite(store->m_connection, path, kSchema);
     if (!error.isEmpty())
         return Error { QStringLiteral("sandbox.open"), error };
+    // Files from before secrets had times; the column exists already everywhere else.
+    QSqlQuery upgrade(QSqlDatabase::database(store->m_connection, false));
+    upgrade.exec(QStringLiteral("ALTER TABLE secrets ADD COLUMN created_ms INTEGER"));
+    upgrade.exec(QStringLiteral("ALTER TABLE secrets ADD COLUMN updated_ms INTEGER"));
     return store;
 }
 
@@ -174,15 +178,26 @@ bool SandboxStore::deleteRecord(const RecordTable &where, const QString &id)
 
 QStringList SandboxStore::secretKeys(const QString &extensionId) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT key FROM secrets WHERE extension = ? ORDER BY key"));
-    q.addBindValue(extensionId);
     QStringList keys;
+    for (const QJsonValue &info : secretList(extensionId))
+        keys << info[QLatin1String("key")].toString();
+    return keys;
+}
+
+QJsonArray SandboxStore::secretList(const QString &extensionId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT key, created_ms, updated_ms FROM secrets"
+                             " WHERE extension = ? ORDER BY key"));
+    q.addBindValue(extensionId);
+    QJsonArray out;
     if (q.exec()) {
         while (q.next())
-            keys << q.value(0).toString();
+            out.append(QJsonObject { { QStringLiteral("key"), q.value(0).toString() },
+                { QStringLiteral("created_at"), iso(q.value(1).toLongLong()) },
+                { QStringLiteral("updated_at"), iso(q.value(2).toLongLong()) } });
     }
-    return keys;
+    return out;
 }
 
 std::optional<QString> SandboxStore::secret(const QString &extensionId, const QString &key) const
@@ -199,11 +214,13 @@ std::optional<QString> SandboxStore::secret(const QString &extensionId, const QS
 void SandboxStore::setSecret(const QString &extensionId, const QString &key, const QString &value)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(
-        QStringLiteral("INSERT OR REPLACE INTO secrets (extension, key, value) VALUES (?, ?, ?)"));
-    q.addBindValue(extensionId);
-    q.addBindValue(key);
-    q.addBindValue(value);
+    q.prepare(QStringLiteral(
+        "INSERT INTO secrets (extension, key, value, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (extension, key) DO UPDATE SET value = excluded.value,"
+        " updated_ms = excluded.updated_ms"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const QVariant &v : QVariantList { extensionId, key, value, now, now })
+        q.addBindValue(v);
     q.exec();
 }
 

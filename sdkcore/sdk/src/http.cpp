@@ -43,6 +43,12 @@ HttpResponse HttpResponse::json(int status, const QJsonObject &body)
     return { status, { { "Content-Type", "application/json" } }, toJsonBytes(body) };
 }
 
+HttpResponse HttpResponse::jsonArray(int status, const QJsonArray &body)
+{
+    return { status, { { "Content-Type", "application/json" } },
+        QJsonDocument(body).toJson(QJsonDocument::Compact) };
+}
+
 HttpResponse HttpResponse::error(int status, const QString &message)
 {
     return { status, { { "Content-Type", "application/json" } }, errorBody(message) };

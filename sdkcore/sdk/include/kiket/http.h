@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -42,6 +43,8 @@ struct HttpResponse
 
     /// A response with a JSON body and `Content-Type: application/json`.
     static HttpResponse json(int status, const QJsonObject &body);
+    /// The same with a JSON array as the body.
+    static HttpResponse jsonArray(int status, const QJsonArray &body);
     /// `{"error": message}` with the given status.
     static HttpResponse error(int status, const QString &message);
     /// First value of a header, case-insensitive.

@@ -45,6 +45,8 @@ public:
 
     /// The extension's secret keys, sorted.
     QStringList secretKeys(const QString &extensionId) const;
+    /// `[{"key", "created_at", "updated_at"}]`, sorted by key; no values.
+    QJsonArray secretList(const QString &extensionId) const;
     std::optional<QString> secret(const QString &extensionId, const QString &key) const;
     void setSecret(const QString &extensionId, const QString &key, const QString &value);
     /// False when there was no such secret.
