@@ -52,6 +52,28 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, QTextStream
     return true;
 }
 
+QByteArray webhookSecret(const QCommandLineParser &parser)
+{
+    // The environment keeps the secret out of the process list.
+    return (parser.isSet(QStringLiteral("secret")) ? parser.value(QStringLiteral("secret"))
+                                                   : qEnvironmentVariable("KIKET_WEBHOOK_SECRET"))
+        .toUtf8();
+}
+
+int printAnswer(const QString &to, const kiket::HttpRequest &request,
+    const kiket::HttpResponse &response, QTextStream &out, QTextStream &err)
+{
+    if (response.status == 0) {
+        err << "kiket-workbench: " << to << " did not answer: "
+            << response.jsonObject().value(QStringLiteral("error")).toString() << Qt::endl;
+        return ExitFailed;
+    }
+    out << "HTTP " << response.status << ' ' << kiket::reasonPhrase(response.status) << "  "
+        << request.header("x-kiket-delivery") << '\n'
+        << response.body << Qt::endl;
+    return response.status >= 200 && response.status < 300 ? ExitOk : ExitFailed;
+}
+
 int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
@@ -71,10 +93,7 @@ int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err)
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
         return code;
-    // The environment keeps the secret out of the process list.
-    const QString secret = parser.isSet(QStringLiteral("secret"))
-        ? parser.value(QStringLiteral("secret"))
-        : qEnvironmentVariable("KIKET_WEBHOOK_SECRET");
+    const QByteArray secret = webhookSecret(parser);
     if (secret.isEmpty() || !parser.isSet(QStringLiteral("signature"))
         || !parser.isSet(QStringLiteral("timestamp"))) {
         err << "kiket-workbench: verify needs --timestamp, --signature and a secret (--secret or "
@@ -85,7 +104,7 @@ int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err)
     kiket::HmacInput in;
     if (!readInput(parser.positionalArguments().value(0), &in.body, err))
         return ExitUsage;
-    in.secret = secret.toUtf8();
+    in.secret = secret;
     in.signatureHeaders = { parser.value(QStringLiteral("signature")).toUtf8() };
     in.timestampHeaders = { parser.value(QStringLiteral("timestamp")).toUtf8() };
     if (parser.isSet(QStringLiteral("now")))
@@ -220,10 +239,7 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << "kiket-workbench: " << issuer.error().message << Qt::endl;
         return ExitFailed;
     }
-    const QByteArray secret
-        = (parser.isSet(QStringLiteral("secret")) ? parser.value(QStringLiteral("secret"))
-                                                  : qEnvironmentVariable("KIKET_WEBHOOK_SECRET"))
-              .toUtf8();
+    const QByteArray secret = webhookSecret(parser);
     if (secret.isEmpty())
         err << "kiket-workbench: no webhook secret (--secret or KIKET_WEBHOOK_SECRET): sending "
                "unsigned"
@@ -237,15 +253,6 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const kiket::HttpRequest request = *mode == kiket::devkit::ReplayMode::Resign
         ? delivery.request
         : kiket::devkit::prepareReplay(delivery.request, *mode, secret);
-    const kiket::HttpResponse response
-        = kiket::sendHttp(parser.value(QStringLiteral("to")), request);
-    if (response.status == 0) {
-        err << "kiket-workbench: " << parser.value(QStringLiteral("to")) << " did not answer: "
-            << response.jsonObject().value(QStringLiteral("error")).toString() << Qt::endl;
-        return ExitFailed;
-    }
-    out << "HTTP " << response.status << ' ' << kiket::reasonPhrase(response.status) << "  "
-        << request.header("x-kiket-delivery") << '\n'
-        << response.body << Qt::endl;
-    return response.status >= 200 && response.status < 300 ? ExitOk : ExitFailed;
+    const QString to = parser.value(QStringLiteral("to"));
+    return printAnswer(to, request, kiket::sendHttp(to, request), out, err);
 }

@@ -3,13 +3,23 @@
 #include <QStringList>
 
 class QTextStream;
-
 class QCommandLineParser;
+
+namespace kiket {
+struct HttpRequest;
+struct HttpResponse;
+} // namespace kiket
 
 /// Parses a command's arguments (the first is its name); prints help or the error. False: stop with
 /// *exitCode.
 bool parse(QCommandLineParser &parser, const QStringList &arguments, QTextStream &out,
     QTextStream &err, int *exitCode);
+
+/// --secret when given, else $KIKET_WEBHOOK_SECRET (the parser must have a "secret" option).
+QByteArray webhookSecret(const QCommandLineParser &parser);
+/// Prints a delivery's answer ("HTTP 200 OK  <delivery id>" and the body); the exit code for it.
+int printAnswer(const QString &to, const kiket::HttpRequest &request,
+    const kiket::HttpResponse &response, QTextStream &out, QTextStream &err);
 
 /// Exit codes of the command line: success, a negative answer (e.g. an invalid signature), a usage
 /// error.
@@ -24,3 +34,9 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `token mint [--scopes a,b] [--folder DIR] [--lifetime S]` and `token decode [TOKEN|-]`.
 int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `replay ID [--mode MODE] [--secret S] [--to URL] [--folder DIR]`.
+int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `export --har|--ndjson|--curl|--fixture FILE [--id N]… [--last N] [--reveal-secrets]`.
+int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `diff ID ID [--folder DIR]`: exit 0 when the same, 1 when they differ, 2 on an error.
+int runDiff(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QTextStream>
 
 namespace {
@@ -10,6 +11,11 @@ const char kUsage[]
     = "usage: kiket-workbench COMMAND [options]\n"
       "\n"
       "Commands:\n"
+      "  serve    run the sandbox platform and the listener for an extension folder\n"
+      "  send     send a delivery as the platform does\n"
+      "  replay   send a captured delivery again, in a replay mode\n"
+      "  export   write captured exchanges as HAR, NDJSON, a curl command or a fixture\n"
+      "  diff     compare two captured exchanges\n"
       "  verify   check an HMAC signature and explain the verdict\n"
       "  token    mint a runtime token with the folder's sandbox key, or decode one\n"
       "\n"
@@ -26,14 +32,13 @@ int main(int argc, char *argv[])
     QStringList arguments = app.arguments();
     arguments.removeFirst(); // the program; each command parses "COMMAND options…"
     const QString command = arguments.value(0);
-    if (command == QLatin1String("verify"))
-        return runVerify(arguments, out, err);
-    if (command == QLatin1String("serve"))
-        return runServe(arguments, out, err);
-    if (command == QLatin1String("send"))
-        return runSend(arguments, out, err);
-    if (command == QLatin1String("token"))
-        return runToken(arguments, out, err);
+    using Command = int (*)(const QStringList &, QTextStream &, QTextStream &);
+    static const QHash<QString, Command> commands { { QStringLiteral("serve"), runServe },
+        { QStringLiteral("send"), runSend }, { QStringLiteral("replay"), runReplay },
+        { QStringLiteral("export"), runExport }, { QStringLiteral("diff"), runDiff },
+        { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken } };
+    if (const Command run = commands.value(command))
+        return run(arguments, out, err);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")
         || command == QLatin1String("help")) {
         out << kUsage;

@@ -11,28 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "cliprocess.h"
+
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run run(
-    const QStringList &arguments, const QByteArray &input = {}, const QProcessEnvironment &env = {})
-{
-    QProcess p;
-    if (!env.isEmpty())
-        p.setProcessEnvironment(env);
-    p.start(QStringLiteral(KIKET_WORKBENCH_BINARY), arguments);
-    p.waitForStarted();
-    p.write(input);
-    p.closeWriteChannel();
-    p.waitForFinished(20000);
-    return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
-}
 
 const QByteArray kBody = R"({"test":"data"})";
 const QString kSignature
@@ -48,17 +29,18 @@ private slots:
     void verify()
     {
         const QStringList base { "verify", "--timestamp", "1234567890", "--signature", kSignature };
-        Run r = run(
+        Run r = runWorkbench(
             base + QStringList { "--secret", "test-secret", "--now", "1234567900", "-" }, kBody);
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("ok: "));
 
-        r = run(
+        r = runWorkbench(
             base + QStringList { "--secret", "test-secret", "--now", "1234568302", "-" }, kBody);
         QCOMPARE(r.code, 1);
         QVERIFY(r.out.startsWith("stale: The timestamp is 412 s old"));
 
-        r = run(base + QStringList { "--secret", "other", "--now", "1234567890", "-" }, kBody);
+        r = runWorkbench(
+            base + QStringList { "--secret", "other", "--now", "1234567890", "-" }, kBody);
         QCOMPARE(r.code, 1);
         QVERIFY(r.out.startsWith("mismatch: "));
 
@@ -69,7 +51,7 @@ private slots:
         QVERIFY(body.open(QIODevice::WriteOnly));
         body.write(kBody);
         body.close();
-        r = run(base + QStringList { "--now", "1234567890", body.fileName() }, {}, env);
+        r = runWorkbench(base + QStringList { "--now", "1234567890", body.fileName() }, {}, env);
         QCOMPARE(r.code, 0);
     }
 
@@ -91,7 +73,7 @@ private slots:
         QFETCH(QStringList, arguments);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove("KIKET_WEBHOOK_SECRET");
-        const Run r = run(arguments, {}, env);
+        const Run r = runWorkbench(arguments, {}, env);
         QCOMPARE(r.code, 2);
         QVERIFY(r.out.isEmpty());
         QVERIFY2(
@@ -100,10 +82,10 @@ private slots:
 
     void help()
     {
-        Run r = run({ "--help" });
+        Run r = runWorkbench({ "--help" });
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("verify") && r.out.contains("token"));
-        r = run({ "verify", "--help" });
+        r = runWorkbench({ "verify", "--help" });
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("--signature"));
     }
@@ -128,8 +110,8 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("KIKET_WEBHOOK_SECRET", "cli-secret");
 
-        Run r = run({ "send", "issue.created", "--to", to, "--folder", folder.path(), "--scopes",
-                        "issues.read" },
+        Run r = runWorkbench({ "send", "issue.created", "--to", to, "--folder", folder.path(),
+                                 "--scopes", "issues.read" },
             {}, env);
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("HTTP 200 OK  dlv_"));
@@ -140,23 +122,24 @@ private slots:
         QCOMPARE(
             seen["api"].toObject()["base_url"].toString(), QStringLiteral("http://127.0.0.1:8090"));
 
-        r = run(
+        r = runWorkbench(
             { "send", "issue.created", "--to", to, "--folder", folder.path(), "--mode", "stale" },
             {}, env);
         QCOMPARE(r.code, 1);
         QVERIFY(r.out.startsWith("HTTP 401"));
         QVERIFY(r.out.contains("too old"));
 
-        r = run(
+        r = runWorkbench(
             { "send", "issue.created", "--to", to, "--folder", folder.path(), "--payload", "-" },
             R"({"issue":{"id":"from-stdin"}})", env);
         QCOMPARE(r.code, 0);
         QCOMPARE(seen["issue"].toObject()["id"].toString(), QStringLiteral("from-stdin"));
 
-        r = run({ "send", "no.such.event", "--to", to, "--folder", folder.path() }, {}, env);
+        r = runWorkbench(
+            { "send", "no.such.event", "--to", to, "--folder", folder.path() }, {}, env);
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.startsWith("kiket-workbench: no sample payload") && r.err.count('\n') == 1);
-        r = run(
+        r = runWorkbench(
             { "send", "issue.created", "--to", "http://127.0.0.1:9", "--folder", folder.path() },
             {}, env);
         QCOMPARE(r.code, 1);
@@ -186,13 +169,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             (log += serve.readAllStandardError()).contains("listening on"), 10000);
 
-        const Run sent
-            = run({ "send", "issue.created", "--to", "http://127.0.0.1:" + port, "--folder",
-                      folder.path(), "--api-base", "http://127.0.0.1:" + sandboxPort },
-                {}, env);
+        const Run sent = runWorkbench(
+            { "send", "issue.created", "--to", "http://127.0.0.1:" + port, "--folder",
+                folder.path(), "--api-base", "http://127.0.0.1:" + sandboxPort },
+            {}, env);
         QCOMPARE(sent.code, 0);
-        const Run refused = run({ "send", "issue.created", "--to", "http://127.0.0.1:" + port,
-            "--folder", folder.path(), "--secret", "wrong" });
+        const Run refused = runWorkbench({ "send", "issue.created", "--to",
+            "http://127.0.0.1:" + port, "--folder", folder.path(), "--secret", "wrong" });
         QCOMPARE(refused.code, 1);
 
         serve.terminate();
@@ -217,7 +200,7 @@ private slots:
     void tokenMintAndDecode()
     {
         QTemporaryDir folder;
-        Run minted = run(
+        Run minted = runWorkbench(
             { "token", "mint", "--folder", folder.path(), "--scopes", "issues.read,issues.write",
                 "--extension", "com.example.marketing", "--lifetime", "60" });
         QCOMPARE(minted.code, 0);
@@ -229,14 +212,14 @@ private slots:
             decoded.value().claims["ext_id"].toString(), QStringLiteral("com.example.marketing"));
         QVERIFY(QFile::exists(folder.filePath(".kiket/workbench/signing-key.pem")));
 
-        const Run viaStdin = run({ "token", "decode" }, token);
+        const Run viaStdin = runWorkbench({ "token", "decode" }, token);
         QCOMPARE(viaStdin.code, 0);
         const QJsonObject shown = QJsonDocument::fromJson(viaStdin.out).object();
         QCOMPARE(shown["claims"].toObject()["scopes"].toArray().size(), 2);
         QCOMPARE(
             shown["header"].toObject()["kid"].toString(), decoded.value().header["kid"].toString());
 
-        const Run bad = run({ "token", "decode", "not.a.jwt" });
+        const Run bad = runWorkbench({ "token", "decode", "not.a.jwt" });
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.startsWith("kiket-workbench: not a JWT"));
     }

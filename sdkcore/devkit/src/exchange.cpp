@@ -22,4 +22,16 @@ ExchangeKind exchangeKindFromName(const QString &name)
     return ExchangeKind::Log;
 }
 
+HttpRequest requestOf(const Exchange &exchange)
+{
+    static const QList<QByteArray> transport { "host", "content-length", "connection",
+        "transfer-encoding", "keep-alive", "expect", QByteArray(kReplayOfHeaderName) };
+    HttpRequest r { exchange.method, exchange.target, {}, exchange.requestBody, {} };
+    for (const auto &h : exchange.requestHeaders) {
+        if (!transport.contains(h.first.toLower()))
+            r.headers.append(h);
+    }
+    return r;
+}
+
 } // namespace kiket::devkit

@@ -12,13 +12,6 @@ namespace {
 
 const QString kRedacted = QStringLiteral("[redacted]");
 
-bool isSecretHeader(const QByteArray &name)
-{
-    static const QList<QByteArray> names { "x-kiket-signature", "x-kiket-runtime-token",
-        "x-runtime-token", "authorization", "x-kiket-api-key", "cookie", "set-cookie" };
-    return names.contains(name.toLower());
-}
-
 // Redacts secret parts of a JSON body; non-JSON bodies are returned as they are.
 QByteArray redactBody(const QByteArray &body, bool secretsEndpoint)
 {
@@ -135,6 +128,23 @@ QString shellQuote(const QString &text)
 }
 
 } // namespace
+
+bool isSecretHeader(const QByteArray &name)
+{
+    static const QList<QByteArray> names { "x-kiket-signature", "x-kiket-runtime-token",
+        "x-runtime-token", "authorization", "x-kiket-api-key", "cookie", "set-cookie" };
+    return names.contains(name.toLower());
+}
+
+bool isSecretJsonPath(const QString &path, bool secretsEndpoint)
+{
+    if (path == QLatin1String("authentication.runtime_token") || path == QLatin1String("secrets")
+        || path.startsWith(QLatin1String("secrets.")) || path.startsWith(QLatin1String("secrets[")))
+        return true;
+    return secretsEndpoint
+        && (path == QLatin1String("value") || path == QLatin1String("secret")
+            || path == QLatin1String("secret.value"));
+}
 
 Exchange redacted(const Exchange &exchange)
 {

@@ -30,6 +30,7 @@ Exchange deliveryExchange(
     e.event = outcome.event;
     e.version = outcome.version.isEmpty() ? outcome.requestedVersion : outcome.version;
     e.handlerKind = QStringLiteral("in-process");
+    e.replayOf = request.header(kReplayOfHeaderName).toLongLong();
     const QJsonObject payload = QJsonDocument::fromJson(request.body).object();
     e.tokenId = tokenIdOf(payload.value(QStringLiteral("authentication"))
                               .toObject()

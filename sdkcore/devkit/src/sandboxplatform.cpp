@@ -41,7 +41,8 @@ struct SandboxPlatform::Private
     HttpResponse serve(const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
     HttpResponse customData(
         const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
-    HttpResponse secrets(const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
+    HttpResponse secrets(
+        const ApiRoute &route, const HttpRequest &request, const QJsonObject &body);
 };
 
 namespace {

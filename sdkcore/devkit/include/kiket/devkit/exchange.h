@@ -7,6 +7,10 @@
 
 namespace kiket::devkit {
 
+/// The header a workbench replay carries: the id of the captured exchange it repeats, so the
+/// listener can link the two. The platform never sends it.
+inline constexpr char kReplayOfHeaderName[] = "x-kiket-replay-of";
+
 /// What crossed the workbench: a delivery to the listener, an API call to the sandbox, and so on.
 enum class ExchangeKind { Delivery, ApiCall, Telemetry, Jwks, Log };
 
@@ -46,5 +50,9 @@ struct Exchange
     qint64 replayOf = 0; ///< The exchange this one replays.
     QString note;
 };
+
+/// The captured request, ready to send again: its method, target, body and headers except those
+/// of the transport (Host, Content-Length, Connection, …) and an earlier replay mark.
+HttpRequest requestOf(const Exchange &exchange);
 
 } // namespace kiket::devkit

@@ -14,6 +14,12 @@ struct ExportOptions
         = QStringLiteral("http://127.0.0.1:8080"); ///< Scheme and host for request URLs.
 };
 
+/// Whether a header carries a credential (signature, token, API key, cookie).
+bool isSecretHeader(const QByteArray &name);
+/// Whether a JSON path (as diffJson writes it) holds a secret: the runtime token, payload secrets,
+/// and on a secrets endpoint the value.
+bool isSecretJsonPath(const QString &path, bool secretsEndpoint);
+
 /// A copy with signatures, tokens, credentials and secret values replaced by "[redacted]".
 Exchange redacted(const Exchange &exchange);
 
