@@ -26,7 +26,8 @@ inline Run runWorkbench(
     return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
 }
 
-/// `kiket-workbench serve FOLDER --plugin PLUGIN` on ports the system picks.
+/// `kiket-workbench serve FOLDER --plugin PLUGIN` on ports the system picks; its NDJSON goes to
+/// FOLDER/serve.ndjson (a pipe nobody reads would fill up and stall it).
 class ServeProcess
 {
 public:
@@ -39,6 +40,7 @@ public:
     bool start(const QString &folder, const QString &plugin, const QProcessEnvironment &env)
     {
         process.setProcessEnvironment(env);
+        process.setStandardOutputFile(folder + QStringLiteral("/serve.ndjson"));
         process.start(QStringLiteral(KIKET_WORKBENCH_BINARY),
             { "serve", folder, "--plugin", plugin, "--port", "0", "--sandbox-port", "0" });
         if (!process.waitForStarted())
