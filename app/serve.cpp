@@ -132,6 +132,13 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
     std::unique_ptr<kiket::devkit::Listener> running = std::move(listener).value();
     err << "kiket-workbench: listening on http://127.0.0.1:" << running->port()
         << ", sandbox platform on " << sandbox.value()->baseUrl() << Qt::endl;
+    running->watchModule([&err, &running](const kiket::Result<bool> &reloaded) {
+        if (reloaded)
+            err << "kiket-workbench: reloaded " << running->pluginPath() << Qt::endl;
+        else
+            err << "kiket-workbench: reload failed, the previous build keeps running: "
+                << reloaded.error().message << Qt::endl;
+    });
 
     kiket::execUntilStopSignal();
     running.reset(); // no delivery in flight after this; the sandbox and the store close next

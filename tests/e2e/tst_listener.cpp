@@ -3,11 +3,53 @@
 #include <kiket/devkit/listener.h>
 #include <kiket/testing.h>
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace kiket;
 using namespace kiket::devkit;
+
+namespace {
+
+SdkOptions quietOptions(const QString &folder, const QString &baseUrl)
+{
+    SdkOptions o;
+    o.webhookSecret = QStringLiteral("s");
+    o.baseUrl = baseUrl;
+    o.extensionId = QStringLiteral("com.example.marketing");
+    o.manifestFolder = folder;
+    o.environment = QProcessEnvironment();
+    o.telemetryEnabled = false;
+    return o;
+}
+
+// Puts a module in place the way a linker does: a new file renamed over the old one.
+bool replaceModule(const QString &from, const QString &to)
+{
+    QFile::remove(to + ".new");
+    return QFile::copy(from, to + ".new")
+        && std::rename(qPrintable(to + ".new"), qPrintable(to)) == 0;
+}
+
+// Rewrites a module in place, as `cp` over it does.
+bool overwriteModule(const QString &from, const QString &to)
+{
+    QFile in(from);
+    QFile out(to);
+    return in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && out.write(in.readAll()) > 0;
+}
+
+HttpResponse sendIssue(quint16 port, const char *event = "issue.created")
+{
+    const QJsonObject issue { { "issue",
+        QJsonObject { { "title", "T" }, { "project_id", "p" } } } };
+    return testing::send(
+        port, testing::DeliveryBuilder(event, "1").payload(issue).secret("s").request());
+}
+
+} // namespace
 
 class TestListener : public QObject
 {
@@ -79,6 +121,62 @@ private slots:
         captures.reset();
         auto reopened = CaptureWriter::open(folder.path());
         QCOMPARE(reopened.value()->load().size(), 3);
+    }
+
+    void reloadsWhenTheModuleChanges()
+    {
+        QTemporaryDir folder;
+        testing::FakePlatform platform;
+        auto captures = std::move(CaptureWriter::open(folder.path())).value();
+        const QString module = folder.filePath("extension.so");
+        QVERIFY(QFile::copy(HELLO_PLUGIN, module));
+        auto listener
+            = std::move(Listener::start(quietOptions(folder.path(), platform.baseUrl()),
+                            ExtensionPlugin::load(module).value(), *captures, "127.0.0.1", 0))
+                  .value();
+        const quint16 port = listener->port();
+        QList<QString> reloads; // "" for a good reload, else the error
+        listener->watchModule(
+            [&reloads](const Result<bool> &r) { reloads << (r ? QString() : r.error().message); });
+        QCOMPARE(sendIssue(port).body, QByteArray(R"({"ok":true})"));
+
+        // A rebuild: the new handlers answer on the same port.
+        QVERIFY(replaceModule(SECOND_PLUGIN, module));
+        QTRY_COMPARE_WITH_TIMEOUT(reloads.size(), 1, 10000);
+        QCOMPARE(reloads.last(), QString());
+        QCOMPARE(listener->port(), port);
+        QCOMPARE(sendIssue(port).body, QByteArray(R"({"reloaded":true})"));
+
+        // A handler that throws: 500 with its message, captured, and the listener stays up.
+        const HttpResponse thrown = sendIssue(port, "issue.updated");
+        QCOMPARE(thrown.status, 500);
+        QVERIFY2(thrown.body.contains("database unreachable"), thrown.body.constData());
+        QCOMPARE(captures->load().last().status, 500);
+        QCOMPARE(sendIssue(port).status, 200);
+
+        // Modules that cannot be used leave the running one in place.
+        QVERIFY(replaceModule(THROWING_PLUGIN, module));
+        QTRY_COMPARE_WITH_TIMEOUT(reloads.size(), 2, 10000);
+        QVERIFY2(reloads.last().contains("missing configuration file"), qPrintable(reloads.last()));
+        QCOMPARE(sendIssue(port).body, QByteArray(R"({"reloaded":true})"));
+        {
+            QFile junk(module + ".junk");
+            QVERIFY(junk.open(QIODevice::WriteOnly));
+            junk.write("not a shared object");
+        }
+        QVERIFY(replaceModule(module + ".junk", module));
+        QTRY_COMPARE_WITH_TIMEOUT(reloads.size(), 3, 10000);
+        QVERIFY2(reloads.last().startsWith("Cannot load " + module), qPrintable(reloads.last()));
+        QCOMPARE(sendIssue(port).body, QByteArray(R"({"reloaded":true})"));
+
+        // Written in place over the file: the workbench runs a private copy, so nothing breaks.
+        QVERIFY(overwriteModule(HELLO_PLUGIN, module));
+        QTRY_COMPARE_WITH_TIMEOUT(reloads.size(), 4, 10000);
+        QCOMPARE(reloads.last(), QString());
+        QCOMPARE(sendIssue(port).body, QByteArray(R"({"ok":true})"));
+        // The private copies are gone from the folder.
+        QCOMPARE(QDir(folder.path()).entryList({ ".extension.so.*" }, QDir::Hidden | QDir::Files),
+            QStringList());
     }
 };
 

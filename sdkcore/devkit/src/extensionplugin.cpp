@@ -2,22 +2,54 @@
 
 #include <kiket/plugin.h>
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLibrary>
+#include <QUuid>
 
 #include <exception>
 
 namespace kiket::devkit {
+
+namespace {
+
+// Loads a private copy of the module, removed again once mapped: the dynamic loader hands out the
+// already loaded module for a path it has seen, and a build writing into a mapped file would crash
+// the workbench. The copy sits next to the original so $ORIGIN-relative library paths still work.
+bool loadCopy(QLibrary &library, const QString &path)
+{
+    const QFileInfo info(path);
+    const QString name
+        = QStringLiteral(".%1.%2.so")
+              .arg(info.fileName(), QUuid::createUuid().toString(QUuid::Id128).left(8));
+    QString copy = info.dir().filePath(name);
+    if (!QFile::copy(path, copy)) {
+        copy = QDir::temp().filePath(name);
+        if (!QFile::copy(path, copy))
+            return false;
+    }
+    library.setFileName(copy);
+    const bool loaded = library.load();
+    QFile::remove(copy);
+    return loaded;
+}
+
+} // namespace
 
 Result<ExtensionPlugin> ExtensionPlugin::load(const QString &path)
 {
     if (!QFileInfo(path).isFile())
         return Error { QStringLiteral("plugin.missing"),
             QStringLiteral("No plugin module at %1").arg(path) };
-    auto library = std::make_shared<QLibrary>(path);
-    if (!library->load())
+    auto library = std::make_shared<QLibrary>();
+    if (!loadCopy(*library, path))
         return Error { QStringLiteral("plugin.load"),
-            QStringLiteral("Cannot load %1: %2").arg(path, library->errorString()) };
+            QStringLiteral("Cannot load %1: %2")
+                .arg(path,
+                    library->fileName().isEmpty()
+                        ? QStringLiteral("cannot copy it")
+                        : library->errorString().replace(library->fileName(), path)) };
     using Abi = int (*)();
     const auto abi = reinterpret_cast<Abi>(library->resolve(kPluginAbiSymbol));
     const auto entry = reinterpret_cast<Entry>(library->resolve(kPluginEntry));
@@ -35,6 +67,7 @@ Result<ExtensionPlugin> ExtensionPlugin::load(const QString &path)
     ExtensionPlugin plugin;
     plugin.m_library = std::move(library);
     plugin.m_entry = entry;
+    plugin.m_path = path;
     return plugin;
 }
 
@@ -55,7 +88,7 @@ Result<bool> ExtensionPlugin::registerInto(Sdk &sdk) const
 
 QString ExtensionPlugin::path() const
 {
-    return m_library ? m_library->fileName() : QString();
+    return m_path;
 }
 
 } // namespace kiket::devkit

@@ -1,5 +1,7 @@
 #include "kiket/devkit/listener.h"
 
+#include "modulewatch.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -53,37 +55,86 @@ Exchange deliveryExchange(
     return e;
 }
 
+Result<std::unique_ptr<Sdk>> Listener::makeSdk(const ExtensionPlugin &plugin) const
+{
+    auto sdk = std::make_unique<Sdk>(m_options);
+    if (const auto &error = sdk->configurationError())
+        return *error;
+    auto registered = plugin.registerInto(*sdk);
+    if (!registered)
+        return registered.error();
+    // Runs on the worker before the answer leaves, so an answered delivery is always on disk.
+    sdk->setObserver([captures = m_captures, onCaptured = m_onCaptured](
+                         const HttpRequest &request, const DeliveryOutcome &outcome) {
+        Exchange e = deliveryExchange(request, outcome, outcome.received);
+        const auto id = captures->append(e);
+        e.id = id ? id.value() : 0;
+        if (e.id)
+            captures->adoptChildren(e.id, e.tokenId); // the API calls its handler made
+        if (onCaptured)
+            onCaptured(e);
+    });
+    return sdk;
+}
+
 Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
     const ExtensionPlugin &plugin, CaptureWriter &captures, const QString &host, quint16 port,
     Listener::CaptureHook onCaptured)
 {
     std::unique_ptr<Listener> listener(new Listener);
-    listener->m_plugin = plugin;
-    listener->m_sdk = std::make_unique<Sdk>(options);
-    if (const auto &error = listener->m_sdk->configurationError())
-        return *error;
-    auto registered = plugin.registerInto(*listener->m_sdk);
-    if (!registered)
-        return registered.error();
-    // Runs on the worker before the answer leaves, so an answered delivery is always on disk.
-    listener->m_sdk->setObserver(
-        [&captures, onCaptured](const HttpRequest &request, const DeliveryOutcome &outcome) {
-            Exchange e = deliveryExchange(request, outcome, outcome.received);
-            const auto id = captures.append(e);
-            e.id = id ? id.value() : 0;
-            if (e.id)
-                captures.adoptChildren(e.id, e.tokenId); // the API calls its handler made
-            if (onCaptured)
-                onCaptured(e);
-        });
-    auto bound = listener->m_sdk->start(host, port);
+    listener->m_options = options;
+    listener->m_captures = &captures;
+    listener->m_onCaptured = std::move(onCaptured);
+    listener->m_host = host;
+    auto sdk = listener->makeSdk(plugin);
+    if (!sdk)
+        return sdk.error();
+    auto bound = sdk.value()->start(host, port);
     if (!bound)
         return bound.error();
+    listener->m_sdk = std::move(sdk).value();
+    listener->m_plugin = plugin;
     return listener;
+}
+
+Result<bool> Listener::reload()
+{
+    auto plugin = ExtensionPlugin::load(m_plugin.path());
+    if (!plugin)
+        return plugin.error();
+    auto sdk = makeSdk(plugin.value());
+    if (!sdk)
+        return sdk.error();
+    // The old server finishes the deliveries in flight; the new one takes the same port.
+    const quint16 port = m_sdk->port();
+    m_sdk->stop();
+    auto bound = sdk.value()->start(m_host, port);
+    if (!bound) {
+        const auto restarted = m_sdk->start(m_host, port);
+        return Error { QStringLiteral("plugin.reload"),
+            QStringLiteral("Cannot listen on port %1 again (%2); %3")
+                .arg(port)
+                .arg(bound.error().message,
+                    restarted ? QStringLiteral("the old module keeps running")
+                              : QStringLiteral("the listener is down")) };
+    }
+    m_sdk = std::move(sdk).value(); // the old handlers go before the old module
+    m_plugin = std::move(plugin).value();
+    return true;
+}
+
+void Listener::watchModule(std::function<void(const Result<bool> &)> onReload)
+{
+    m_watch = std::make_unique<ModuleWatch>(m_plugin.path(), [this, onReload] {
+        const auto reloaded = reload();
+        if (onReload)
+            onReload(reloaded);
+    });
 }
 
 Listener::~Listener()
 {
+    m_watch.reset();
     if (m_sdk)
         m_sdk->stop();
 }
@@ -96,6 +147,11 @@ quint16 Listener::port() const
 Sdk &Listener::sdk()
 {
     return *m_sdk;
+}
+
+QString Listener::pluginPath() const
+{
+    return m_plugin.path();
 }
 
 } // namespace kiket::devkit
