@@ -12,8 +12,6 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
-namespace {
-
 // Reads a file, or standard input for "-" or no name.
 bool readInput(const QString &name, QByteArray *data, QTextStream &err)
 {
@@ -30,8 +28,6 @@ bool readInput(const QString &name, QByteArray *data, QTextStream &err)
     *data = file.readAll();
     return true;
 }
-
-} // namespace
 
 bool parse(QCommandLineParser &parser, const QStringList &arguments, QTextStream &out,
     QTextStream &err, int *exitCode)
@@ -164,95 +160,4 @@ int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     err << "kiket-workbench: token needs 'mint' or 'decode' (see token --help)" << Qt::endl;
     return ExitUsage;
-}
-
-int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Sends one delivery as the platform would: the catalogue's sample payload "
-                       "(or --payload), a runtime\n"
-                       "token minted with the folder's sandbox key, api.base_url, HMAC headers."));
-    parser.addPositionalArgument(QStringLiteral("event"), QStringLiteral("e.g. issue.created"));
-    parser.addOptions({
-        { QStringLiteral("version"), QStringLiteral("Event version (default: the sample's)."),
-            QStringLiteral("V") },
-        { QStringLiteral("payload"),
-            QStringLiteral("JSON file with the event data, or - for stdin."),
-            QStringLiteral("file") },
-        { QStringLiteral("scopes"), QStringLiteral("Scopes of the minted token."),
-            QStringLiteral("a,b"), QStringLiteral("*") },
-        { QStringLiteral("secret"),
-            QStringLiteral("Webhook secret (default: $KIKET_WEBHOOK_SECRET)."),
-            QStringLiteral("S") },
-        { QStringLiteral("to"), QStringLiteral("The listener's base URL."), QStringLiteral("url"),
-            QStringLiteral("http://127.0.0.1:8080") },
-        { QStringLiteral("api-base"), QStringLiteral("api.base_url in the payload."),
-            QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8090") },
-        { QStringLiteral("folder"), QStringLiteral("Extension folder holding the sandbox key."),
-            QStringLiteral("dir"), QStringLiteral(".") },
-        { QStringLiteral("mode"),
-            QStringLiteral("resign (default), verbatim, unsigned, wrong-secret, stale, body-only."),
-            QStringLiteral("mode"), QStringLiteral("resign") },
-    });
-    int code = ExitOk;
-    if (!parse(parser, arguments, out, err, &code))
-        return code;
-    const QString event = parser.positionalArguments().value(0);
-    const auto mode = kiket::devkit::replayModeFromString(parser.value(QStringLiteral("mode")));
-    if (event.isEmpty() || !mode) {
-        err << "kiket-workbench: send needs an EVENT and a known --mode (see send --help)"
-            << Qt::endl;
-        return ExitUsage;
-    }
-    kiket::devkit::DeliverySpec spec;
-    spec.event = event;
-    spec.version = parser.value(QStringLiteral("version"));
-    if (parser.isSet(QStringLiteral("payload"))) {
-        QByteArray text;
-        if (!readInput(parser.value(QStringLiteral("payload")), &text, err))
-            return ExitUsage;
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
-        if (!doc.isObject()) {
-            err << "kiket-workbench: the payload is not a JSON object: " << error.errorString()
-                << Qt::endl;
-            return ExitUsage;
-        }
-        spec.payload = doc.object();
-    } else {
-        const auto catalogue = kiket::devkit::EventCatalogue::builtIn();
-        const auto sample = catalogue ? catalogue.value().find(event) : std::nullopt;
-        if (!sample) {
-            err << "kiket-workbench: no sample payload for " << event << "; give one with --payload"
-                << Qt::endl;
-            return ExitUsage;
-        }
-        spec.payload = sample->payload;
-        if (spec.version.isEmpty())
-            spec.version = sample->version;
-    }
-    if (spec.version.isEmpty())
-        spec.version = QStringLiteral("v1");
-    auto issuer = kiket::devkit::TokenIssuer::forFolder(parser.value(QStringLiteral("folder")));
-    if (!issuer) {
-        err << "kiket-workbench: " << issuer.error().message << Qt::endl;
-        return ExitFailed;
-    }
-    const QByteArray secret = webhookSecret(parser);
-    if (secret.isEmpty())
-        err << "kiket-workbench: no webhook secret (--secret or KIKET_WEBHOOK_SECRET): sending "
-               "unsigned"
-            << Qt::endl;
-    spec.webhookSecret = secret;
-    spec.issuer = &issuer.value();
-    spec.grant.scopes
-        = parser.value(QStringLiteral("scopes")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    spec.apiBaseUrl = parser.value(QStringLiteral("api-base"));
-    const kiket::devkit::PreparedDelivery delivery = kiket::devkit::prepareDelivery(spec);
-    const kiket::HttpRequest request = *mode == kiket::devkit::ReplayMode::Resign
-        ? delivery.request
-        : kiket::devkit::prepareReplay(delivery.request, *mode, secret);
-    const QString to = parser.value(QStringLiteral("to"));
-    return printAnswer(to, request, kiket::sendHttp(to, request), out, err);
 }

@@ -15,6 +15,8 @@ struct HttpResponse;
 bool parse(QCommandLineParser &parser, const QStringList &arguments, QTextStream &out,
     QTextStream &err, int *exitCode);
 
+/// Reads a file, or standard input for "-" or an empty name; false (and a message) on failure.
+bool readInput(const QString &name, QByteArray *data, QTextStream &err);
 /// --secret when given, else $KIKET_WEBHOOK_SECRET (the parser must have a "secret" option).
 QByteArray webhookSecret(const QCommandLineParser &parser);
 /// Prints a delivery's answer ("HTTP 200 OK  <delivery id>" and the body); the exit code for it.

@@ -243,6 +243,29 @@ private slots:
         QCOMPARE(workbench({ "diff", a, "424242" }).code, 2);
         QCOMPARE(workbench({ "diff", a }).code, 2);
     }
+
+    void sendTwiceAndRetry()
+    {
+        const int before = deliveries().size();
+        Run r = workbench({ "send", "issue.created", "--version", "v2", "--to", m_serve.listenerUrl,
+            "--api-base", m_serve.sandboxUrl, "--twice" });
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out.count("HTTP 200 OK"), 2);
+        QTRY_COMPARE(deliveries().size(), before + 2);
+        const QList<Exchange> all = deliveries();
+        QCOMPARE(kiket::headerValue(all.last().requestHeaders, "x-kiket-delivery"),
+            kiket::headerValue(all[all.size() - 2].requestHeaders, "x-kiket-delivery"));
+
+        // Nobody listening: the whole schedule, compressed, then a clear failure.
+        r = workbench({ "send", "issue.created", "--to", "http://127.0.0.1:9", "--retry",
+            "--time-scale", "0.00001" });
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.err.count("retrying in"), 6);
+        QVERIFY(r.err.contains("attempt 1: no connection; retrying in 0 ms"));
+        QVERIFY(r.err.trimmed().endsWith("did not answer: Connection refused"));
+        QCOMPARE(workbench({ "send", "issue.created", "--timeout", "50" }).code, 2);
+        QCOMPARE(workbench({ "send", "issue.created", "--time-scale", "0" }).code, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHistory)

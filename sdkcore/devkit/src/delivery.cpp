@@ -151,6 +151,13 @@ HttpRequest prepareReplay(
     return r;
 }
 
+HttpRequest signedAgain(const HttpRequest &request, const QByteArray &secret, qint64 now)
+{
+    HttpRequest r = request;
+    signWith(r, secret, nowOr(now));
+    return r;
+}
+
 HttpRequest withEditedBody(
     const HttpRequest &original, const QByteArray &body, const QByteArray &secret, qint64 now)
 {

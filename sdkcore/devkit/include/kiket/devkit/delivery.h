@@ -53,6 +53,8 @@ QList<ReplayMode> replayModes();
 /// A copy of the original request prepared for the mode; all but Verbatim get a new delivery id.
 HttpRequest prepareReplay(
     const HttpRequest &original, ReplayMode mode, const QByteArray &secret, qint64 now = -1);
+/// The same delivery (same X-Kiket-Delivery id) with a fresh timestamp and signature: a retry.
+HttpRequest signedAgain(const HttpRequest &request, const QByteArray &secret, qint64 now = -1);
 /// The original with another body, re-signed with the secret (an edited payload).
 HttpRequest withEditedBody(
     const HttpRequest &original, const QByteArray &body, const QByteArray &secret, qint64 now = -1);
