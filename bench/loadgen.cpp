@@ -1,5 +1,6 @@
 #include "loadgen.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QList>
 #include <QTcpSocket>
@@ -65,4 +66,28 @@ int sendExactly(quint16 port, const QByteArray &request, int total, int connecti
     loop.exec();
     qDeleteAll(all);
     return ok;
+}
+
+QList<double> timeSequential(quint16 port, const QByteArray &request, int count)
+{
+    QList<double> micros;
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return micros;
+    QByteArray buffer;
+    QElapsedTimer clock;
+    for (int i = 0; i < count; ++i) {
+        clock.start();
+        socket.write(request);
+        qsizetype n;
+        while ((n = completeResponse(buffer)) < 0) {
+            if (!socket.waitForReadyRead(15000))
+                return micros;
+            buffer += socket.readAll();
+        }
+        micros << clock.nsecsElapsed() / 1000.0;
+        buffer.remove(0, n);
+    }
+    return micros;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks: server throughput against a bare QHttpServer baseline, and the example's memory.
+# Benchmarks: server throughput against a bare QHttpServer baseline, the example's memory,
+# capture ingest and the delivery round trip through the workbench engine.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -91,3 +92,10 @@ rss100k=$(rss)
 echo "RSS after warm-up (200):  $((rss0 / 1024)) MiB"
 echo "RSS after 10,000:         $((rss10k / 1024)) MiB   (growth $(((rss10k - rss0) / 1024)) MiB, target < 10 MiB)"
 echo "RSS after 100,000:        $((rss100k / 1024)) MiB   (growth $(((rss100k - rss0) / 1024)) MiB)"
+
+echo
+echo "== Workbench engine: capture ingest and memory (100,000 exchanges with 2 KB bodies)"
+"$build/bench/kiket-devkitbench" ingest "${CAPTURES:-100000}"
+echo
+echo "== Workbench engine: delivery round trip"
+"$build/bench/kiket-devkitbench" roundtrip "${ROUNDTRIPS:-3000}"

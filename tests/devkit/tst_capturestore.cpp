@@ -77,6 +77,36 @@ private slots:
         QVERIFY(!s.find(id + 1));
     }
 
+    void summariesLeaveTheBodiesOnDisk()
+    {
+        QTemporaryDir folder;
+        auto store = std::move(CaptureStore::open(folder.path(), 3)).value();
+        for (int i = 0; i < 5; ++i) {
+            Exchange e = sample(QByteArray(100 + i, 'x'));
+            e.parentId = i;
+            store->append(e);
+        }
+        const QList<ExchangeSummary> rows = store->loadSummaries();
+        QCOMPARE(rows.size(), 3); // the retention applies
+        QCOMPARE(store->loadSummaries(2).size(), 2);
+        const ExchangeSummary &last = rows.last();
+        const Exchange whole = *store->find(last.id);
+        QCOMPARE(rows.first().id, last.id - 2); // oldest first
+        QCOMPARE(last.kind, whole.kind);
+        QCOMPARE(last.started, whole.started);
+        QCOMPARE(last.durationMs, 7);
+        QCOMPARE(last.method, whole.method);
+        QCOMPARE(last.target, whole.target);
+        QCOMPARE(last.status, 401);
+        QCOMPARE(last.event, whole.event);
+        QCOMPARE(last.version, whole.version);
+        QCOMPARE(last.authCause, whole.authCause);
+        QCOMPARE(last.handlerKind, whole.handlerKind);
+        QCOMPARE(last.parentId, 4);
+        QCOMPARE(last.requestBytes, 104);
+        QCOMPARE(last.responseBytes, whole.responseBody.size());
+    }
+
     void survivesReopeningInWalMode()
     {
         QTemporaryDir folder;

@@ -1,5 +1,7 @@
 #include "kiket/devkit/capturestore.h"
 
+#include <algorithm>
+
 #include "sqlite.h"
 
 #include <QDir>
@@ -201,6 +203,44 @@ QList<Exchange> CaptureStore::load(int limit) const
     const int effective
         = m_retention > 0 && (limit < 0 || limit > m_retention) ? m_retention : limit;
     return select({}, {}, effective);
+}
+
+QList<ExchangeSummary> CaptureStore::loadSummaries(int limit) const
+{
+    const int effective
+        = m_retention > 0 && (limit < 0 || limit > m_retention) ? m_retention : limit;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    QString sql = QStringLiteral(
+        "SELECT id, kind, started_ms, finished_ms, method, target, status, event, version,"
+        " auth_cause, handler_kind, parent_id, replay_of, length(request_body),"
+        " length(response_body) FROM exchanges ORDER BY id DESC");
+    if (effective >= 0)
+        sql += QStringLiteral(" LIMIT %1").arg(effective);
+    QList<ExchangeSummary> out;
+    if (!q.exec(sql))
+        return out;
+    while (q.next()) {
+        ExchangeSummary s;
+        s.id = q.value(0).toLongLong();
+        s.kind = exchangeKindFromName(q.value(1).toString());
+        s.started = fromMs(q.value(2).toLongLong());
+        s.durationMs = q.value(3).toLongLong() - q.value(2).toLongLong();
+        s.method = q.value(4).toByteArray();
+        s.target = q.value(5).toByteArray();
+        s.status = q.value(6).toInt();
+        s.event = q.value(7).toString();
+        s.version = q.value(8).toString();
+        s.authCause = q.value(9).toString();
+        s.handlerKind = q.value(10).toString();
+        s.parentId = q.value(11).toLongLong();
+        s.replayOf = q.value(12).toLongLong();
+        s.requestBytes = q.value(13).toLongLong();
+        s.responseBytes = q.value(14).toLongLong();
+        out.append(s);
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
 }
 
 std::optional<Exchange> CaptureStore::find(qint64 id) const

@@ -64,6 +64,20 @@ QList<Exchange> CaptureWriter::load(int limit)
     return out;
 }
 
+QList<ExchangeSummary> CaptureWriter::loadSummaries(int limit)
+{
+    QList<ExchangeSummary> out;
+    runOn(m_context, [&] { out = m_store->loadSummaries(limit); });
+    return out;
+}
+
+std::optional<Exchange> CaptureWriter::find(qint64 id)
+{
+    std::optional<Exchange> out;
+    runOn(m_context, [&] { out = m_store->find(id); });
+    return out;
+}
+
 int CaptureWriter::adoptChildren(qint64 parentId, const QString &tokenId)
 {
     int adopted = 0;

@@ -26,6 +26,9 @@ public:
     Result<qint64> append(const Exchange &exchange);
     /// The latest exchanges, oldest first (all when limit < 0).
     QList<Exchange> load(int limit = -1) const;
+    /// The latest exchanges as list rows, oldest first (all when limit < 0): what a window keeps in
+    /// memory, while find() fetches one whole exchange when it is opened.
+    QList<ExchangeSummary> loadSummaries(int limit = -1) const;
     std::optional<Exchange> find(qint64 id) const;
     /// API calls and other exchanges linked to a delivery, oldest first.
     QList<Exchange> children(qint64 parentId) const;

@@ -19,6 +19,9 @@ public:
 
     Result<qint64> append(const Exchange &exchange);
     QList<Exchange> load(int limit = -1);
+    /// See CaptureStore::loadSummaries().
+    QList<ExchangeSummary> loadSummaries(int limit = -1);
+    std::optional<Exchange> find(qint64 id);
     /// See CaptureStore::adoptChildren().
     int adoptChildren(qint64 parentId, const QString &tokenId);
     /// A problem met while opening the store (empty when none).

@@ -51,6 +51,27 @@ struct Exchange
     QString note;
 };
 
+/// What a traffic list shows of an exchange: no headers or bodies, which stay on disk until the
+/// exchange is opened.
+struct ExchangeSummary
+{
+    qint64 id = 0;
+    ExchangeKind kind = ExchangeKind::Delivery;
+    QDateTime started;
+    qint64 durationMs = 0;
+    QByteArray method;
+    QByteArray target;
+    int status = 0;
+    QString event;
+    QString version;
+    QString authCause;
+    QString handlerKind;
+    qint64 parentId = 0;
+    qint64 replayOf = 0;
+    qint64 requestBytes = 0;
+    qint64 responseBytes = 0;
+};
+
 /// The captured request, ready to send again: its method, target, body and headers except those
 /// of the transport (Host, Content-Length, Connection, …) and an earlier replay mark.
 HttpRequest requestOf(const Exchange &exchange);
