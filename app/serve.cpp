@@ -21,27 +21,6 @@ void printExchange(const kiket::devkit::Exchange &exchange)
     out.flush();
 }
 
-kiket::devkit::Exchange apiCallExchange(
-    const kiket::HttpRequest &request, const kiket::HttpResponse &response, const QString &endpoint)
-{
-    kiket::devkit::Exchange e;
-    e.kind = request.path() == "/api/v1/ext/telemetry" ? kiket::devkit::ExchangeKind::Telemetry
-                                                       : kiket::devkit::ExchangeKind::ApiCall;
-    e.started = e.finished = QDateTime::currentDateTimeUtc();
-    e.method = request.method;
-    e.target = request.target;
-    e.requestHeaders = request.headers;
-    e.requestBody = request.body;
-    e.status = response.status;
-    e.responseHeaders = response.headers;
-    e.responseBody = response.body;
-    e.event = endpoint;
-    QByteArray token = request.header("x-kiket-runtime-token");
-    e.tokenId
-        = kiket::devkit::tokenIdOf(token.isEmpty() ? request.header("x-runtime-token") : token);
-    return e;
-}
-
 } // namespace
 
 int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -108,9 +87,8 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return ExitFailed;
     }
     kiket::devkit::CaptureWriter *writer = captures.value().get();
-    sandbox.value()->setObserver([writer](const kiket::HttpRequest &request,
-                                     const kiket::HttpResponse &response, const QString &endpoint) {
-        kiket::devkit::Exchange e = apiCallExchange(request, response, endpoint);
+    sandbox.value()->setObserver([writer](const kiket::devkit::SandboxCall &call) {
+        kiket::devkit::Exchange e = kiket::devkit::apiCallExchange(call);
         const auto id = writer->append(e);
         e.id = id ? id.value() : 0;
         printExchange(e);

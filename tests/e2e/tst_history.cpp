@@ -62,8 +62,11 @@ private slots:
     void apiCallsAreChildrenOfTheirDelivery()
     {
         QStringList endpoints;
-        for (const Exchange &child : store()->children(m_delivery))
+        for (const Exchange &child : store()->children(m_delivery)) {
             endpoints << child.event;
+            QVERIFY(child.timings.contains("handled"));
+            QVERIFY(child.started.isValid() && child.finished >= child.started);
+        }
         QVERIFY(endpoints.contains("events.log"));
         QVERIFY(endpoints.contains("secrets.set"));
     }

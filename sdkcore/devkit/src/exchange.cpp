@@ -1,5 +1,7 @@
 #include "kiket/devkit/exchange.h"
 
+#include <kiket/jwt.h>
+
 namespace kiket::devkit {
 
 namespace {
@@ -20,6 +22,12 @@ ExchangeKind exchangeKindFromName(const QString &name)
             return ExchangeKind(i);
     }
     return ExchangeKind::Log;
+}
+
+QString tokenIdOf(const QByteArray &token)
+{
+    const auto decoded = decodeJwt(token);
+    return decoded ? decoded.value().claims.value(QStringLiteral("jti")).toString() : QString();
 }
 
 HttpRequest requestOf(const Exchange &exchange)

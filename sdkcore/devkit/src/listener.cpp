@@ -9,12 +9,6 @@
 
 namespace kiket::devkit {
 
-QString tokenIdOf(const QByteArray &token)
-{
-    const auto decoded = decodeJwt(token);
-    return decoded ? decoded.value().claims.value(QStringLiteral("jti")).toString() : QString();
-}
-
 Exchange deliveryExchange(
     const HttpRequest &request, const DeliveryOutcome &outcome, const QDateTime &started)
 {
@@ -47,8 +41,14 @@ Exchange deliveryExchange(
         e.authCause = outcome.token->causeName();
         e.authDetail = outcome.token->ok() ? QString() : outcome.token->httpError();
     }
-    if (outcome.handlerRan)
-        e.timings.insert(QStringLiteral("handler"), outcome.handlerMs);
+    // The stages the delivery got through, in order.
+    const std::pair<const char *, double> stages[]
+        = { { "parse", outcome.parseMs }, { "auth", outcome.authMs }, { "route", outcome.routeMs },
+              { "handler", outcome.handlerRan ? outcome.handlerMs : 0 } };
+    for (const auto &[name, ms] : stages) {
+        if (ms > 0)
+            e.timings.insert(QLatin1String(name), ms);
+    }
     e.timings.insert(QStringLiteral("total"), double(started.msecsTo(e.finished)));
     if (!outcome.errorClass.isEmpty())
         e.note = outcome.errorClass;

@@ -1,5 +1,7 @@
 #include "kiket/devkit/sandboxplatform.h"
 
+#include <QElapsedTimer>
+
 #include "kiket/devkit/apiroute.h"
 #include "kiket/devkit/fixtures.h"
 #include "kiket/devkit/sandboxstore.h"
@@ -297,6 +299,29 @@ HttpResponse SandboxPlatform::Private::secrets(
     }
 }
 
+Exchange apiCallExchange(const SandboxCall &call)
+{
+    const HttpRequest &request = call.request;
+    Exchange e;
+    e.kind = request.path() == "/api/v1/ext/telemetry" ? ExchangeKind::Telemetry
+        : request.path() == "/.well-known/jwks.json"   ? ExchangeKind::Jwks
+                                                       : ExchangeKind::ApiCall;
+    e.started = call.received;
+    e.finished = call.received.addMSecs(qint64(call.handledMs));
+    e.timings.insert(QStringLiteral("handled"), call.handledMs);
+    e.method = request.method;
+    e.target = request.target;
+    e.requestHeaders = request.headers;
+    e.requestBody = request.body;
+    e.status = call.response.status;
+    e.responseHeaders = call.response.headers;
+    e.responseBody = call.response.body;
+    e.event = call.endpoint;
+    const QByteArray token = request.header("x-kiket-runtime-token");
+    e.tokenId = tokenIdOf(token.isEmpty() ? request.header("x-runtime-token") : token);
+    return e;
+}
+
 Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOptions &options)
 {
     auto issuer = TokenIssuer::forFolder(options.folder);
@@ -319,11 +344,15 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
     auto *server = new HttpServer;
     server->moveToThread(&d->thread);
     server->setHandler([d](const HttpRequest &request, const Responder &responder) {
+        const QDateTime received = QDateTime::currentDateTimeUtc();
+        QElapsedTimer clock;
+        clock.start();
         const ApiRoute route = matchApiRoute(request.method, request.path());
         const HttpResponse response = d->handle(route, request);
+        const double handledMs = clock.nsecsElapsed() / 1e6;
         responder.send(response);
         if (d->observer)
-            d->observer(request, response, endpointName(route.endpoint));
+            d->observer({ request, response, endpointName(route.endpoint), received, handledMs });
     });
     d->server = server;
     Error failure;

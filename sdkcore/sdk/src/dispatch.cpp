@@ -142,7 +142,17 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     DeliveryOutcome out;
     out.received = QDateTime::currentDateTimeUtc();
     out.authMode = d->config.authMode;
+    // Stage timings: the running stage's field gets its time when the next one starts or it ends.
+    QElapsedTimer stage;
+    double *running = nullptr;
+    auto enter = [&](double *field) {
+        if (running)
+            *running = stage.nsecsElapsed() / 1e6;
+        running = field;
+        stage.start();
+    };
     auto finish = [&](HttpResponse response) -> DeliveryOutcome & {
+        enter(nullptr);
         out.response = std::move(response);
         if (d->observer)
             d->observer(request, out);
@@ -173,6 +183,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
             500, QStringLiteral("Extension misconfigured: %1").arg(d->configError->toString())));
 
     // Parse: the body must be a JSON object in valid UTF-8.
+    enter(&out.parseMs);
     if (request.body.trimmed().isEmpty())
         return finish(HttpResponse::error(400, QStringLiteral("Invalid JSON payload: empty body")));
     if (!QUtf8StringView(request.body).isValidUtf8())
@@ -198,6 +209,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
                                     .toString();
 
     // Authenticate.
+    enter(&out.authMs);
     const AuthMode mode = d->config.authMode;
     if (mode == AuthMode::Hmac || mode == AuthMode::Both) {
         HmacInput in;
@@ -223,6 +235,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     }
 
     // Version and handler.
+    enter(&out.routeMs);
     QString requested = r.pathVersion;
     if (requested.isEmpty())
         requested = QString::fromUtf8(request.header("x-kiket-event-version")).trimmed();
@@ -257,7 +270,8 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     if (!missing.isEmpty())
         return finish(jsonResponse(403, ScopeError(handler->requiredScopes, missing).toJson()));
 
-    // Context and handler run.
+    // Context and handler run (timed apart).
+    enter(nullptr);
     ClientOptions client;
     client.baseUrl = !payloadBase.isEmpty() && d->verifier->isTrusted(payloadBase)
         ? payloadBase

@@ -32,6 +32,9 @@ struct DeliveryOutcome
     std::optional<HmacVerdict> hmac; ///< Set when HMAC was checked.
     std::optional<TokenVerdict> token; ///< Set when the runtime token was checked.
     bool handlerRan = false;
+    double parseMs = 0; ///< Checking and parsing the JSON body.
+    double authMs = 0; ///< HMAC and runtime-token verification.
+    double routeMs = 0; ///< Version resolution, handler lookup and the scope check.
     double handlerMs = 0;
     QString errorClass; ///< Type of the exception a handler threw.
 };

@@ -72,6 +72,9 @@ struct ExchangeSummary
     qint64 responseBytes = 0;
 };
 
+/// The jti of a runtime token, or an empty string when it is not a readable JWT.
+QString tokenIdOf(const QByteArray &token);
+
 /// The captured request, ready to send again: its method, target, body and headers except those
 /// of the transport (Host, Content-Length, Connection, …) and an earlier replay mark.
 HttpRequest requestOf(const Exchange &exchange);

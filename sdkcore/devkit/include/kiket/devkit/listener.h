@@ -52,9 +52,6 @@ private:
     std::unique_ptr<ModuleWatch> m_watch;
 };
 
-/// The jti of a runtime token, or an empty string when it is not a readable JWT.
-QString tokenIdOf(const QByteArray &token);
-
 /// The capture of one answered delivery.
 Exchange deliveryExchange(
     const HttpRequest &request, const DeliveryOutcome &outcome, const QDateTime &started);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kiket/devkit/exchange.h>
 #include <kiket/devkit/ratewindow.h>
 #include <kiket/devkit/tokenissuer.h>
 #include <kiket/http.h>
@@ -31,12 +32,24 @@ struct SandboxOptions
 /// The Kiket side on 127.0.0.1: JWKS, the extension API of PROTOCOL §2 (and the §2.1 dialects)
 /// answered from local state, runtime-token or workspace-token auth, scopes, the rate window and a
 /// telemetry intake. Serves on its own thread.
+/// One request the sandbox answered.
+struct SandboxCall
+{
+    HttpRequest request;
+    HttpResponse response;
+    QString endpoint; ///< e.g. "secrets.set"; see endpointName().
+    QDateTime received;
+    double handledMs = 0;
+};
+
+/// The capture of an API call (or telemetry report), with the jti of the runtime token it carried.
+Exchange apiCallExchange(const SandboxCall &call);
+
 class SandboxPlatform
 {
 public:
-    /// Called on the server thread after each answer, with the endpoint's name (for captures).
-    using Observer
-        = std::function<void(const HttpRequest &, const HttpResponse &, const QString &endpoint)>;
+    /// Called on the server thread after each answer.
+    using Observer = std::function<void(const SandboxCall &)>;
 
     static Result<std::unique_ptr<SandboxPlatform>> start(const SandboxOptions &options);
     ~SandboxPlatform();
