@@ -104,7 +104,10 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
             QStringLiteral("Webhook secret (default: $KIKET_WEBHOOK_SECRET)."),
             QStringLiteral("S") },
         { QStringLiteral("to"), QStringLiteral("The listener's base URL."), QStringLiteral("url"),
-            QStringLiteral("http://127.0.0.1:8080") } });
+            QStringLiteral("http://127.0.0.1:8080") },
+        { QStringLiteral("body"),
+            QStringLiteral("Send this JSON body instead (an edited copy; - for stdin)."),
+            QStringLiteral("file") } });
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
         return code;
@@ -133,7 +136,18 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err)
             << exchangeKindName(original->kind) << ", not a delivery" << Qt::endl;
         return ExitFailed;
     }
-    kiket::HttpRequest request = prepareReplay(requestOf(*original), *mode, secret);
+    kiket::HttpRequest edited = requestOf(*original);
+    if (parser.isSet(QStringLiteral("body"))) {
+        if (!readInput(parser.value(QStringLiteral("body")), &edited.body, err))
+            return ExitUsage;
+        QJsonParseError error;
+        if (!QJsonDocument::fromJson(edited.body, &error).isObject()) {
+            err << "kiket-workbench: the body is not a JSON object: " << error.errorString()
+                << " at offset " << error.offset << Qt::endl;
+            return ExitUsage;
+        }
+    }
+    kiket::HttpRequest request = prepareReplay(edited, *mode, secret);
     request.headers.append({ kReplayOfHeaderName, QByteArray::number(original->id) });
     const QString to = parser.value(QStringLiteral("to"));
     const kiket::HttpResponse response = kiket::sendHttp(to, request);

@@ -13,18 +13,19 @@
 
 namespace {
 
-// Sends with the policy of the options; prints each retried attempt on stderr and the final answer.
-int deliver(const QCommandLineParser &parser, const kiket::HttpRequest &request,
-    const QByteArray &secret, QTextStream &out, QTextStream &err)
+kiket::devkit::SendPolicy policyOf(const QCommandLineParser &parser)
 {
     kiket::devkit::SendPolicy policy;
     policy.callbackTimeoutMs = parser.value(QStringLiteral("timeout")).toInt();
     policy.retry = parser.isSet(QStringLiteral("retry"));
     policy.timeScale = parser.value(QStringLiteral("time-scale")).toDouble();
-    if (const QString problem = kiket::devkit::validatePolicy(policy); !problem.isEmpty()) {
-        err << "kiket-workbench: " << problem << Qt::endl;
-        return ExitUsage;
-    }
+    return policy;
+}
+
+// Sends with the policy; prints each retried attempt on stderr and the final answer.
+int deliver(const QCommandLineParser &parser, const kiket::devkit::SendPolicy &policy,
+    const kiket::HttpRequest &request, const QByteArray &secret, QTextStream &out, QTextStream &err)
+{
     const QString to = parser.value(QStringLiteral("to"));
     const auto report = [&err](const kiket::devkit::SendAttempt &a) {
         if (a.nextDelayMs >= 0) {
@@ -82,12 +83,21 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
         { QStringLiteral("time-scale"),
             QStringLiteral("Shrink the retry waits, e.g. 0.001 (8 h becomes 28.8 s)."),
             QStringLiteral("f"), QStringLiteral("1") },
+        { QStringLiteral("payload-secret"),
+            QStringLiteral("Add KEY=VALUE to the payload's secrets; KEY alone takes "
+                           "$KIKET_SECRET_<KEY> (repeatable)."),
+            QStringLiteral("key[=value]") },
         { QStringLiteral("twice"),
             QStringLiteral("Send the identical delivery twice (a de-duplication check).") },
     });
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
         return code;
+    const kiket::devkit::SendPolicy policy = policyOf(parser);
+    if (const QString problem = kiket::devkit::validatePolicy(policy); !problem.isEmpty()) {
+        err << "kiket-workbench: " << problem << Qt::endl;
+        return ExitUsage;
+    }
     const QString event = parser.positionalArguments().value(0);
     const auto mode = kiket::devkit::replayModeFromString(parser.value(QStringLiteral("mode")));
     if (event.isEmpty() || !mode) {
@@ -139,9 +149,21 @@ int runSend(const QStringList &arguments, QTextStream &out, QTextStream &err)
     spec.grant.scopes
         = parser.value(QStringLiteral("scopes")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     spec.apiBaseUrl = parser.value(QStringLiteral("api-base"));
+    for (const QString &item : parser.values(QStringLiteral("payload-secret"))) {
+        const qsizetype eq = item.indexOf(QLatin1Char('='));
+        const QString key = eq < 0 ? item : item.left(eq);
+        const QString variable = QStringLiteral("KIKET_SECRET_") + key.toUpper();
+        if (key.isEmpty() || (eq < 0 && !qEnvironmentVariableIsSet(qPrintable(variable)))) {
+            err << "kiket-workbench: --payload-secret " << item << ": give KEY=VALUE or set "
+                << (key.isEmpty() ? QStringLiteral("KIKET_SECRET_<KEY>") : variable) << Qt::endl;
+            return ExitUsage;
+        }
+        spec.payloadSecrets.insert(
+            key, eq < 0 ? qEnvironmentVariable(qPrintable(variable)) : item.mid(eq + 1));
+    }
     const kiket::devkit::PreparedDelivery delivery = kiket::devkit::prepareDelivery(spec);
     const kiket::HttpRequest request = *mode == kiket::devkit::ReplayMode::Resign
         ? delivery.request
         : kiket::devkit::prepareReplay(delivery.request, *mode, secret);
-    return deliver(parser, request, secret, out, err);
+    return deliver(parser, policy, request, secret, out, err);
 }

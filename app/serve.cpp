@@ -42,6 +42,12 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
         { QStringLiteral("auth"),
             QStringLiteral("Delivery auth: auto, hmac, runtime-token, both, none."),
             QStringLiteral("mode"), QStringLiteral("auto") },
+        { QStringLiteral("rate-limit"), QStringLiteral("Sandbox API calls allowed per window."),
+            QStringLiteral("n"), QStringLiteral("600") },
+        { QStringLiteral("rate-window"), QStringLiteral("The rate-limit window in seconds."),
+            QStringLiteral("s"), QStringLiteral("60") },
+        { QStringLiteral("retention"), QStringLiteral("Exchanges kept in the history."),
+            QStringLiteral("n"), QStringLiteral("10000") },
     });
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
@@ -51,6 +57,17 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!parser.isSet(QStringLiteral("plugin")) || !mode) {
         err << "kiket-workbench: serve needs --plugin (a module built with "
                "kiket_add_extension_plugin) and a known --auth"
+            << Qt::endl;
+        return ExitUsage;
+    }
+    bool numbers[3];
+    const int rateLimit = parser.value(QStringLiteral("rate-limit")).toInt(&numbers[0]);
+    const int rateWindow = parser.value(QStringLiteral("rate-window")).toInt(&numbers[1]);
+    const int retention = parser.value(QStringLiteral("retention")).toInt(&numbers[2]);
+    if (!numbers[0] || !numbers[1] || !numbers[2] || rateLimit < 1 || rateWindow < 1
+        || retention < 1) {
+        err << "kiket-workbench: --rate-limit, --rate-window and --retention take whole numbers "
+               "of at least 1"
             << Qt::endl;
         return ExitUsage;
     }
@@ -74,7 +91,9 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
     sandboxOptions.extensionId = config.value().extensionId;
     sandboxOptions.extensionVersion = config.value().extensionVersion;
     sandboxOptions.workspaceToken = config.value().workspaceToken;
-    auto captures = kiket::devkit::CaptureWriter::open(folder);
+    sandboxOptions.rateLimit = rateLimit;
+    sandboxOptions.rateWindowSeconds = rateWindow;
+    auto captures = kiket::devkit::CaptureWriter::open(folder, retention);
     if (!captures) {
         err << "kiket-workbench: " << captures.error().message << Qt::endl;
         return ExitFailed;

@@ -232,6 +232,29 @@ private slots:
         QCOMPARE(started.error().line, 3);
     }
 
+    void the601stCallInAWindowGets429()
+    {
+        QTemporaryDir folder;
+        SandboxOptions o;
+        o.folder = folder.path();
+        o.port = 0;
+        o.workspaceToken = QStringLiteral("wk_local");
+        auto sandbox = std::move(SandboxPlatform::start(o)).value();
+        const HttpRequest call { "GET", "/api/v1/ext/rate_limit",
+            { { "Authorization", "Bearer wk_local" } }, {}, {} };
+        for (int i = 1; i <= 600; ++i) {
+            const HttpResponse r = testing::send(sandbox->port(), call);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("x-ratelimit-remaining").toInt(), 600 - i);
+            QCOMPARE(r.header("x-ratelimit-limit"), QByteArray("600"));
+        }
+        const HttpResponse refused = testing::send(sandbox->port(), call);
+        QCOMPARE(refused.status, 429);
+        const int retryAfter = refused.header("retry-after").toInt();
+        QVERIFY2(retryAfter >= 1 && retryAfter <= 60, refused.header("retry-after").constData());
+        QVERIFY(!refused.jsonObject()["error"].toString().isEmpty());
+    }
+
     void rateWindowAnswers429()
     {
         m_sandbox->rateWindow().setLimit(0); // rehearse throttling: every further call is refused

@@ -64,6 +64,14 @@ private slots:
             << QStringList { "verify", "--timestamp", "1", "--signature", "x" };
         QTest::newRow("unknown option") << QStringList { "verify", "--bogus" };
         QTest::newRow("token without action") << QStringList { "token" };
+        QTest::newRow("serve without plugin") << QStringList { "serve" };
+        QTest::newRow("serve with a bad rate limit")
+            << QStringList { "serve", "--plugin", HELLO_PLUGIN, "--rate-limit", "none" };
+        QTest::newRow("replay without id") << QStringList { "replay" };
+        QTest::newRow("export without format") << QStringList { "export", "-" };
+        QTest::newRow("diff with one id") << QStringList { "diff", "1" };
+        QTest::newRow("send with a bad timeout")
+            << QStringList { "send", "issue.created", "--timeout", "99999" };
         QTest::newRow("missing file") << QStringList { "verify", "--secret", "s", "--timestamp",
             "1", "--signature", "x", "/nonexistent/body.json" };
     }
@@ -134,6 +142,32 @@ private slots:
             R"({"issue":{"id":"from-stdin"}})", env);
         QCOMPARE(r.code, 0);
         QCOMPARE(seen["issue"].toObject()["id"].toString(), QStringLiteral("from-stdin"));
+
+        // Payload secrets, given inline or taken from KIKET_SECRET_<KEY>.
+        QProcessEnvironment withSecret = env;
+        withSecret.insert("KIKET_SECRET_SLACK_TOKEN", "xoxb-env");
+        r = runWorkbench({ "send", "issue.created", "--to", to, "--folder", folder.path(),
+                             "--payload-secret", "API_KEY=k=1", "--payload-secret", "SLACK_TOKEN" },
+            {}, withSecret);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(seen["secrets"].toObject(),
+            QJsonObject({ { "API_KEY", "k=1" }, { "SLACK_TOKEN", "xoxb-env" } }));
+        r = runWorkbench({ "send", "issue.created", "--to", to, "--folder", folder.path(),
+                             "--payload-secret", "MISSING" },
+            {}, env);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("KIKET_SECRET_MISSING"));
+
+        // A payload that is not JSON: a clear error and nothing sent.
+        seen = {};
+        r = runWorkbench(
+            { "send", "issue.created", "--to", to, "--folder", folder.path(), "--payload", "-" },
+            "{\"issue\": oops", env);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.startsWith("kiket-workbench: the payload is not a JSON object:")
+                && r.err.count('\n') == 1,
+            r.err.constData());
+        QVERIFY(seen.isEmpty());
 
         r = runWorkbench(
             { "send", "no.such.event", "--to", to, "--folder", folder.path() }, {}, env);

@@ -125,6 +125,31 @@ private slots:
             sameDeliveryId);
     }
 
+    void replayAnEditedBody()
+    {
+        const Exchange original = *store()->find(m_delivery);
+        QByteArray edited = original.requestBody;
+        edited.replace("Launch plan", "Edited plan");
+        QVERIFY(edited != original.requestBody);
+        const int before = deliveries().size();
+        Run r = runWorkbench({ "replay", QString::number(m_delivery), "--body", "-", "--to",
+                                 m_serve.listenerUrl, "--folder", m_folder.path() },
+            edited, m_env);
+        QCOMPARE(r.code, 0);
+        QTRY_COMPARE(deliveries().size(), before + 1);
+        const Exchange replay = deliveries().last();
+        QCOMPARE(replay.requestBody, edited);
+        QCOMPARE(replay.authCause, QStringLiteral("ok")); // signed afresh
+        QCOMPARE(replay.replayOf, m_delivery);
+        // Not JSON: refused before anything is sent.
+        r = runWorkbench({ "replay", QString::number(m_delivery), "--body", "-", "--to",
+                             m_serve.listenerUrl, "--folder", m_folder.path() },
+            "{oops", m_env);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.startsWith("kiket-workbench: the body is not a JSON object"));
+        QCOMPARE(deliveries().size(), before + 1);
+    }
+
     void replayErrors()
     {
         Run r = workbench({ "replay", "999999", "--to", m_serve.listenerUrl });
