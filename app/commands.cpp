@@ -110,6 +110,8 @@ int runVerify(const QStringList &arguments, QTextStream &out, QTextStream &err)
     return v.ok() ? ExitOk : ExitFailed;
 }
 
+using TokenGrantDefaults = kiket::devkit::TokenGrant;
+
 int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     const QString action = arguments.value(1);
@@ -123,6 +125,10 @@ int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err)
         { QStringLiteral("folder"), QStringLiteral("Extension folder holding the key."),
             QStringLiteral("dir"), QStringLiteral(".") },
         { QStringLiteral("extension"), QStringLiteral("ext_id claim."), QStringLiteral("id") },
+        { QStringLiteral("org"), QStringLiteral("org_id claim."), QStringLiteral("id"),
+            TokenGrantDefaults().organizationId },
+        { QStringLiteral("project"), QStringLiteral("proj_id claim."), QStringLiteral("id"),
+            TokenGrantDefaults().projectId },
         { QStringLiteral("lifetime"), QStringLiteral("Seconds until it expires."),
             QStringLiteral("s"), QStringLiteral("900") } });
     int code = ExitOk;
@@ -138,6 +144,8 @@ int runToken(const QStringList &arguments, QTextStream &out, QTextStream &err)
         grant.scopes
             = parser.value(QStringLiteral("scopes")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         grant.extensionId = parser.value(QStringLiteral("extension"));
+        grant.organizationId = parser.value(QStringLiteral("org"));
+        grant.projectId = parser.value(QStringLiteral("project"));
         grant.lifetimeSeconds = parser.value(QStringLiteral("lifetime")).toInt();
         out << issuer.value().mint(grant) << Qt::endl;
         return ExitOk;

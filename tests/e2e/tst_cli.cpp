@@ -234,9 +234,9 @@ private slots:
     void tokenMintAndDecode()
     {
         QTemporaryDir folder;
-        Run minted = runWorkbench(
-            { "token", "mint", "--folder", folder.path(), "--scopes", "issues.read,issues.write",
-                "--extension", "com.example.marketing", "--lifetime", "60" });
+        Run minted = runWorkbench({ "token", "mint", "--folder", folder.path(), "--scopes",
+            "issues.read,issues.write", "--extension", "com.example.marketing", "--lifetime", "60",
+            "--org", "org_9", "--project", "proj_9" });
         QCOMPARE(minted.code, 0);
         const QByteArray token = minted.out.trimmed();
         auto decoded = kiket::decodeJwt(token);
@@ -244,6 +244,11 @@ private slots:
         QCOMPARE(decoded.value().header["alg"].toString(), QStringLiteral("ES256"));
         QCOMPARE(
             decoded.value().claims["ext_id"].toString(), QStringLiteral("com.example.marketing"));
+        QCOMPARE(decoded.value().claims["org_id"].toString(), QStringLiteral("org_9"));
+        QCOMPARE(decoded.value().claims["proj_id"].toString(), QStringLiteral("proj_9"));
+        const qint64 lifetime
+            = decoded.value().claims["exp"].toInteger() - decoded.value().claims["iat"].toInteger();
+        QCOMPARE(lifetime, 60);
         QVERIFY(QFile::exists(folder.filePath(".kiket/workbench/signing-key.pem")));
 
         const Run viaStdin = runWorkbench({ "token", "decode" }, token);
