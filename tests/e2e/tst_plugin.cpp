@@ -57,7 +57,7 @@ private slots:
         QCOMPARE(notLoadable.error().code, QStringLiteral("plugin.load"));
 
         auto notAPlugin
-            = ExtensionPlugin::load(QStringLiteral(SDK_LIBRARY)); // loads, but has no entry point
+            = ExtensionPlugin::load(QStringLiteral(NOT_A_PLUGIN)); // loads, but has no entry point
         QVERIFY(!notAPlugin.ok());
         QCOMPARE(notAPlugin.error().code, QStringLiteral("plugin.entry"));
         QVERIFY(notAPlugin.error().message.contains("kiket_add_extension_plugin"));
