@@ -4,7 +4,7 @@
 #include <QFile>
 #include <QJsonObject>
 
-#include <yaml-cpp/yaml.h>
+#include "yamljson.h"
 
 namespace kiket::devkit {
 
@@ -35,39 +35,7 @@ sla_events:
 
 Error errorAt(const YAML::Mark &mark, const QString &message)
 {
-    return Error { QStringLiteral("fixtures.invalid"), message, mark.line + 1, mark.column + 1 };
-}
-
-// YAML → JSON: scalars become numbers, booleans or null where they read as such, unless quoted.
-QJsonValue toJson(const YAML::Node &node)
-{
-    if (node.IsMap()) {
-        QJsonObject o;
-        for (auto it = node.begin(); it != node.end(); ++it)
-            o.insert(QString::fromStdString(it->first.Scalar()), toJson(it->second));
-        return o;
-    }
-    if (node.IsSequence()) {
-        QJsonArray a;
-        for (const YAML::Node &item : node)
-            a.append(toJson(item));
-        return a;
-    }
-    if (!node.IsScalar())
-        return QJsonValue::Null;
-    const QString s = QString::fromStdString(node.Scalar());
-    if (node.Tag() == "!")
-        return s;
-    if (s == QLatin1String("null") || s == QLatin1String("~"))
-        return QJsonValue::Null;
-    if (s == QLatin1String("true") || s == QLatin1String("false"))
-        return s == QLatin1String("true");
-    bool ok = false;
-    const qlonglong i = s.toLongLong(&ok);
-    if (ok)
-        return i;
-    const double d = s.toDouble(&ok);
-    return ok ? QJsonValue(d) : QJsonValue(s);
+    return yamlErrorAt(QStringLiteral("fixtures.invalid"), mark, message);
 }
 
 void requireList(const YAML::Node &root, const char *key)
@@ -122,9 +90,9 @@ Result<Fixtures> parseFixtures(const QByteArray &yaml)
         }
         Fixtures f;
         if (root["projects"])
-            f.projects = toJson(root["projects"]).toArray();
+            f.projects = yamlToJson(root["projects"]).toArray();
         if (root["sla_events"])
-            f.slaEvents = toJson(root["sla_events"]).toArray();
+            f.slaEvents = yamlToJson(root["sla_events"]).toArray();
         return f;
     } catch (const Error &e) {
         return e;
