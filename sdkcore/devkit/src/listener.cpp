@@ -1,5 +1,6 @@
 #include "kiket/devkit/listener.h"
 
+#include "frontserver.h"
 #include "modulewatch.h"
 
 #include <QJsonDocument>
@@ -77,50 +78,135 @@ Result<std::unique_ptr<Sdk>> Listener::makeSdk(const ExtensionPlugin &plugin) co
     return sdk;
 }
 
-Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
-    const ExtensionPlugin &plugin, CaptureWriter &captures, const QString &host, quint16 port,
-    Listener::CaptureHook onCaptured)
+Listener::Listener() = default;
+
+namespace {
+
+QHostAddress addressOf(const QString &host)
+{
+    return host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                              : QHostAddress(host);
+}
+
+} // namespace
+
+std::unique_ptr<Listener> Listener::make(const SdkOptions &options, CaptureWriter &captures,
+    const QString &host, quint16 port, CaptureHook onCaptured)
 {
     std::unique_ptr<Listener> listener(new Listener);
     listener->m_options = options;
     listener->m_captures = &captures;
     listener->m_onCaptured = std::move(onCaptured);
     listener->m_host = host;
-    auto sdk = listener->makeSdk(plugin);
+    listener->m_port = port;
+    return listener;
+}
+
+Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
+    const ExtensionPlugin &plugin, CaptureWriter &captures, const QString &host, quint16 port,
+    Listener::CaptureHook onCaptured)
+{
+    auto listener = make(options, captures, host, port, std::move(onCaptured));
+    auto used = listener->useInProcess(plugin);
+    if (!used)
+        return used.error();
+    return listener;
+}
+
+Result<std::unique_ptr<Listener>> Listener::startForward(const SdkOptions &options,
+    quint16 extensionPort, CaptureWriter &captures, const QString &host, quint16 port,
+    CaptureHook onCaptured)
+{
+    auto listener = make(options, captures, host, port, std::move(onCaptured));
+    auto used = listener->useForward(extensionPort);
+    if (!used)
+        return used.error();
+    return listener;
+}
+
+std::unique_ptr<FrontServer> Listener::makeFront(
+    HandlerKind kind, quint16 extensionPort, int timeoutMs, const QList<CannedAnswer> &canned) const
+{
+    FrontTarget target;
+    target.kind = kind;
+    target.extensionPort = extensionPort;
+    target.timeoutMs = timeoutMs;
+    target.canned = canned;
+    const auto config = resolveConfig(m_options);
+    if (config)
+        target.webhookSecret = config.value().webhookSecret.toUtf8();
+    return std::make_unique<FrontServer>(target, *m_captures, m_onCaptured);
+}
+
+Result<bool> Listener::replaceServer(std::unique_ptr<Sdk> sdk, std::unique_ptr<FrontServer> front)
+{
+    // The old SDK server finishes the deliveries in flight; the new server takes the same port.
+    if (m_sdk)
+        m_sdk->stop();
+    m_front.reset();
+    const Result<quint16> bound
+        = sdk ? sdk->start(m_host, m_port) : front->listen(addressOf(m_host), m_port);
+    if (!bound) {
+        const bool restored = m_sdk && m_sdk->start(m_host, m_port);
+        if (!restored)
+            m_sdk.reset();
+        return Error { QStringLiteral("listener.port"),
+            QStringLiteral("Cannot listen on port %1 (%2); %3")
+                .arg(m_port)
+                .arg(bound.error().message,
+                    restored ? QStringLiteral("the previous target keeps answering")
+                             : QStringLiteral("the listener is down")) };
+    }
+    m_port = bound.value();
+    m_sdk = std::move(sdk); // the old handlers go before the old module
+    m_front = std::move(front);
+    return true;
+}
+
+Result<bool> Listener::useInProcess(const ExtensionPlugin &plugin)
+{
+    auto sdk = makeSdk(plugin);
     if (!sdk)
         return sdk.error();
-    auto bound = sdk.value()->start(host, port);
-    if (!bound)
-        return bound.error();
-    listener->m_sdk = std::move(sdk).value();
-    listener->m_plugin = plugin;
-    return listener;
+    auto replaced = replaceServer(std::move(sdk).value(), nullptr);
+    if (!replaced)
+        return replaced;
+    m_plugin = plugin;
+    m_kind = HandlerKind::InProcess;
+    return true;
+}
+
+Result<bool> Listener::useForward(quint16 extensionPort, int timeoutMs)
+{
+    auto replaced
+        = replaceServer(nullptr, makeFront(HandlerKind::Forward, extensionPort, timeoutMs, {}));
+    if (replaced)
+        m_kind = HandlerKind::Forward;
+    return replaced;
+}
+
+Result<bool> Listener::useCanned(const QList<CannedAnswer> &answers)
+{
+    auto replaced = replaceServer(nullptr, makeFront(HandlerKind::Canned, 0, 0, answers));
+    if (replaced)
+        m_kind = HandlerKind::Canned;
+    return replaced;
+}
+
+HandlerKind Listener::handlerKind() const
+{
+    return m_kind;
 }
 
 Result<bool> Listener::reload()
 {
+    if (m_kind != HandlerKind::InProcess)
+        return Error { QStringLiteral("plugin.reload"),
+            QStringLiteral("The listener is not running a plugin") };
     auto plugin = ExtensionPlugin::load(m_plugin.path());
     if (!plugin)
         return plugin.error();
-    auto sdk = makeSdk(plugin.value());
-    if (!sdk)
-        return sdk.error();
-    // The old server finishes the deliveries in flight; the new one takes the same port.
-    const quint16 port = m_sdk->port();
-    m_sdk->stop();
-    auto bound = sdk.value()->start(m_host, port);
-    if (!bound) {
-        const auto restarted = m_sdk->start(m_host, port);
-        return Error { QStringLiteral("plugin.reload"),
-            QStringLiteral("Cannot listen on port %1 again (%2); %3")
-                .arg(port)
-                .arg(bound.error().message,
-                    restarted ? QStringLiteral("the old module keeps running")
-                              : QStringLiteral("the listener is down")) };
-    }
-    m_sdk = std::move(sdk).value(); // the old handlers go before the old module
-    m_plugin = std::move(plugin).value();
-    return true;
+    return useInProcess(plugin.value());
 }
 
 void Listener::watchModule(std::function<void(const Result<bool> &)> onReload)
@@ -135,18 +221,19 @@ void Listener::watchModule(std::function<void(const Result<bool> &)> onReload)
 Listener::~Listener()
 {
     m_watch.reset();
+    m_front.reset();
     if (m_sdk)
         m_sdk->stop();
 }
 
 quint16 Listener::port() const
 {
-    return m_sdk->port();
+    return m_port;
 }
 
-Sdk &Listener::sdk()
+Sdk *Listener::sdk()
 {
-    return *m_sdk;
+    return m_sdk.get();
 }
 
 QString Listener::pluginPath() const

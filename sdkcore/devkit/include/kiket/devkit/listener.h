@@ -2,6 +2,7 @@
 
 #include <kiket/devkit/capturewriter.h>
 #include <kiket/devkit/extensionplugin.h>
+#include <kiket/devkit/folderconfig.h>
 #include <kiket/sdk.h>
 
 #include <functional>
@@ -10,9 +11,12 @@
 namespace kiket::devkit {
 
 class ModuleWatch;
+class FrontServer;
 
-/// Where deliveries arrive: the embedded SDK server in front of an extension loaded in-process,
-/// with every request captured (verdict, route, timings) before it is answered.
+/// Where deliveries arrive, and who answers them: a C++ extension loaded in-process (behind the
+/// embedded SDK server), the extension's own server (forwarded byte for byte) or configured canned
+/// answers. Every request is captured (verdict, route, timings) before it is answered. The target
+/// can be switched while running: the server on the port is replaced, the port stays.
 class Listener
 {
 public:
@@ -26,9 +30,23 @@ public:
         CaptureHook onCaptured = {});
     ~Listener();
 
+    /// Starts on host:port with the forward target: requests go to 127.0.0.1:extensionPort.
+    static Result<std::unique_ptr<Listener>> startForward(const SdkOptions &options,
+        quint16 extensionPort, CaptureWriter &captures,
+        const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 8080,
+        CaptureHook onCaptured = {});
+
+    /// Switches to the plugin's handlers in-process.
+    Result<bool> useInProcess(const ExtensionPlugin &plugin);
+    /// Switches to forwarding to the extension's own server; no answer within timeoutMs is a 504.
+    Result<bool> useForward(quint16 extensionPort, int timeoutMs = 5000);
+    /// Switches to configured answers.
+    Result<bool> useCanned(const QList<CannedAnswer> &answers);
+    HandlerKind handlerKind() const;
+
     quint16 port() const;
-    /// The running SDK server; a reload replaces it (and its telemetry).
-    Sdk &sdk();
+    /// The SDK server of the in-process target (nullptr for the others); a reload replaces it.
+    Sdk *sdk();
     QString pluginPath() const;
 
     /// Loads the plugin's module file again and swaps the handlers: the old server finishes the
@@ -40,15 +58,25 @@ public:
     void watchModule(std::function<void(const Result<bool> &)> onReload = {});
 
 private:
-    Listener() = default;
+    Listener();
+    static std::unique_ptr<Listener> make(const SdkOptions &options, CaptureWriter &captures,
+        const QString &host, quint16 port, CaptureHook onCaptured);
     Result<std::unique_ptr<Sdk>> makeSdk(const ExtensionPlugin &plugin) const;
+    // Stops whatever answers on the port and starts the given server there instead.
+    Result<bool> replaceServer(std::unique_ptr<Sdk> sdk, std::unique_ptr<FrontServer> front);
+    std::unique_ptr<FrontServer> makeFront(HandlerKind kind, quint16 extensionPort, int timeoutMs,
+        const QList<CannedAnswer> &canned) const;
 
     SdkOptions m_options;
     CaptureWriter *m_captures = nullptr;
     CaptureHook m_onCaptured;
     QString m_host;
+    quint16 m_port = 0;
+    QByteArray m_webhookSecret;
+    HandlerKind m_kind = HandlerKind::InProcess;
     ExtensionPlugin m_plugin; // the module its handlers come from
-    std::unique_ptr<Sdk> m_sdk; // destroyed before the plugin
+    std::unique_ptr<Sdk> m_sdk; // in-process; destroyed before the plugin
+    std::unique_ptr<FrontServer> m_front; // forward and canned
     std::unique_ptr<ModuleWatch> m_watch;
 };
 

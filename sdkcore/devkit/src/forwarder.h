@@ -1,0 +1,30 @@
+#pragma once
+
+#include <kiket/http.h>
+
+#include <functional>
+
+namespace kiket::devkit {
+
+/// The outcome of passing one request on to the extension's own server.
+struct ForwardResult
+{
+    HttpResponse response; ///< As the extension answered it (status 0 when it did not).
+    bool refused = false; ///< Nothing listening, or the connection broke before an answer.
+    bool timedOut = false;
+    QString error; ///< What went wrong, in words.
+    QByteArray bytesSent; ///< The request exactly as written to the extension.
+    double ms = 0;
+};
+
+/// Writes the request to 127.0.0.1:port as received — method, raw target, headers in order, body
+/// bytes — plus X-Forwarded-For, and reads the answer (Content-Length, chunked or until close).
+/// Asynchronous: call on a thread with an event loop; done runs there.
+void forwardRequest(quint16 port, const HttpRequest &request, int timeoutMs,
+    std::function<void(const ForwardResult &)> done);
+
+/// Parses one HTTP/1.1 response from the start of data; false while it is incomplete (closed:
+/// the peer has closed, so a body without length ends here).
+bool parseResponse(const QByteArray &data, bool closed, HttpResponse *out);
+
+} // namespace kiket::devkit

@@ -1,0 +1,153 @@
+#include "frontserver.h"
+
+#include "forwarder.h"
+
+#include <kiket/hmac.h>
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTimer>
+
+namespace kiket::devkit {
+
+std::pair<QString, QString> deliveryRoute(const HttpRequest &request)
+{
+    static const QRegularExpression versioned(QStringLiteral("^/v/([^/]+)/webhooks/([^/]+)$"));
+    static const QRegularExpression plain(QStringLiteral("^/webhooks/([^/]+)$"));
+    const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path()));
+    if (const auto m = versioned.match(path); m.hasMatch())
+        return { m.captured(2), m.captured(1) };
+    if (const auto m = plain.match(path); m.hasMatch())
+        return { m.captured(1), QString::fromUtf8(request.header("x-kiket-event-version")) };
+    return {};
+}
+
+FrontServer::FrontServer(FrontTarget target, CaptureWriter &captures, CaptureHook onCaptured)
+    : m_target(std::move(target))
+    , m_captures(captures)
+    , m_onCaptured(std::move(onCaptured))
+{
+    m_thread.setObjectName(QStringLiteral("kiket-listener"));
+    m_thread.start();
+    m_server = new HttpServer;
+    m_server->moveToThread(&m_thread);
+    m_server->setHandler([this](const HttpRequest &request, const Responder &responder) {
+        handle(request, responder);
+    });
+}
+
+FrontServer::~FrontServer()
+{
+    HttpServer *server = m_server;
+    QMetaObject::invokeMethod(
+        server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+Result<quint16> FrontServer::listen(const QHostAddress &address, quint16 port)
+{
+    Result<quint16> bound = Error {};
+    QMetaObject::invokeMethod(
+        m_server, [&] { bound = m_server->listen(address, port); }, Qt::BlockingQueuedConnection);
+    return bound;
+}
+
+void FrontServer::handle(const HttpRequest &request, const Responder &responder)
+{
+    const QDateTime received = QDateTime::currentDateTimeUtc();
+    if (m_target.kind == HandlerKind::Canned) {
+        const auto [event, version] = deliveryRoute(request);
+        CannedAnswer canned;
+        for (const CannedAnswer &a : m_target.canned) {
+            if (a.event == event && (a.version.isEmpty() || a.version == version)) {
+                canned = a;
+                break;
+            }
+        }
+        if (canned.event.isEmpty()) {
+            answer(request, responder,
+                HttpResponse::error(404,
+                    QStringLiteral("No canned answer for %1 %2 in .kiket/workbench.yaml")
+                        .arg(event.isEmpty() ? QString::fromLatin1(request.path()) : event,
+                            version)),
+                received, {}, {});
+            return;
+        }
+        const HttpResponse response { canned.status, canned.headers, canned.body };
+        QTimer::singleShot(canned.delayMs, m_server, [=, this] {
+            answer(request, responder, response, received,
+                { { QStringLiteral("delay"), canned.delayMs } }, QStringLiteral("canned"));
+        });
+        return;
+    }
+    forwardRequest(
+        m_target.extensionPort, request, m_target.timeoutMs, [=, this](const ForwardResult &r) {
+            HttpResponse response = r.response;
+            // The listener frames its own answer: the extension's framing headers do not apply.
+            response.headers.removeIf([](const auto &h) {
+                static const QList<QByteArray> framing { "transfer-encoding", "content-length",
+                    "connection", "keep-alive" };
+                return framing.contains(h.first.toLower());
+            });
+            if (response.status == 0)
+                response = HttpResponse::error(r.timedOut ? 504 : 502, r.error);
+            // The wire bytes end with the body: equal bytes prove nothing was re-encoded.
+            const bool exact = r.bytesSent.endsWith(request.body);
+            answer(request, responder, response, received, { { QStringLiteral("upstream"), r.ms } },
+                r.response.status == 0 ? r.error
+                    : exact            ? QStringLiteral("forwarded byte-exact")
+                            : QStringLiteral("forwarded body differs from the received one"));
+        });
+}
+
+void FrontServer::answer(const HttpRequest &request, const Responder &responder,
+    const HttpResponse &response, const QDateTime &received, const QJsonObject &timings,
+    const QString &note)
+{
+    Exchange e;
+    e.kind = ExchangeKind::Delivery;
+    e.started = received;
+    e.finished = QDateTime::currentDateTimeUtc();
+    e.timings = timings;
+    e.timings.insert(QStringLiteral("total"), received.msecsTo(e.finished));
+    e.method = request.method;
+    e.target = request.target;
+    e.requestHeaders = request.headers;
+    e.requestBody = request.body;
+    e.status = response.status;
+    e.responseHeaders = response.headers;
+    e.responseBody = response.body;
+    std::tie(e.event, e.version) = deliveryRoute(request);
+    e.handlerKind = handlerKindName(m_target.kind);
+    e.note = note;
+    if (response.status == 502 || response.status == 504)
+        e.error = note;
+    e.replayOf = request.header(kReplayOfHeaderName).toLongLong();
+    e.tokenId = tokenIdOf(QJsonDocument::fromJson(request.body)
+                              .object()
+                              .value(QStringLiteral("authentication"))
+                              .toObject()
+                              .value(QStringLiteral("runtime_token"))
+                              .toString()
+                              .toUtf8());
+    if (!e.event.isEmpty()) { // the verdict the extension should reach, for the user to compare
+        HmacInput in;
+        in.secret = m_target.webhookSecret;
+        in.signatureHeaders = headerValues(request.headers, "x-kiket-signature");
+        in.timestampHeaders = headerValues(request.headers, "x-kiket-timestamp");
+        in.body = request.body;
+        const HmacVerdict verdict = verifyHmac(in);
+        e.authCause = verdict.causeName();
+        e.authDetail = verdict.explanation();
+    }
+    const auto id = m_captures.append(e);
+    e.id = id ? id.value() : 0;
+    if (e.id)
+        m_captures.adoptChildren(e.id, e.tokenId);
+    responder.send(response);
+    if (m_onCaptured)
+        m_onCaptured(e);
+}
+
+} // namespace kiket::devkit

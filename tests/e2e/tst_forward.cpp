@@ -1,0 +1,232 @@
+// The listener's forward and canned targets, and switching targets on the same port: the bytes the
+// extension's server receives, 502/504 when it is down or slow, captures of all of it.
+#include <kiket/devkit/listener.h>
+#include <kiket/testing.h>
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+using namespace kiket;
+using namespace kiket::devkit;
+
+namespace {
+
+// An extension server on its own thread that records each raw request and answers a fixed reply.
+class RecordingServer : public QObject
+{
+public:
+    QByteArray reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Ext: 1\r\n"
+                       "Content-Length: 11\r\n\r\n{\"ok\":true}";
+    int delayMs = 0;
+    QList<QByteArray> received;
+    quint16 port = 0;
+
+    RecordingServer()
+    {
+        m_thread.start();
+        moveToThread(&m_thread);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_server = new QTcpServer(this);
+                m_server->listen(QHostAddress::LocalHost, 0);
+                port = m_server->serverPort();
+                connect(m_server, &QTcpServer::newConnection, this, [this] { accept(); });
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    ~RecordingServer() override
+    {
+        QMetaObject::invokeMethod(
+            this, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+private:
+    void accept()
+    {
+        QTcpSocket *socket = m_server->nextPendingConnection();
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
+            *buffer += socket->readAll();
+            const qsizetype headEnd = buffer->indexOf("\r\n\r\n");
+            const qsizetype at = buffer->toLower().indexOf("content-length:");
+            if (headEnd < 0 || at < 0)
+                return;
+            const int length
+                = buffer->mid(at + 15, buffer->indexOf('\r', at) - at - 15).trimmed().toInt();
+            if (buffer->size() < headEnd + 4 + length)
+                return;
+            received << *buffer;
+            QTimer::singleShot(delayMs, socket, [this, socket] {
+                socket->write(reply);
+                socket->disconnectFromHost();
+            });
+        });
+    }
+
+    QThread m_thread;
+    QTcpServer *m_server = nullptr;
+};
+
+SdkOptions options(const QString &folder)
+{
+    SdkOptions o;
+    o.webhookSecret = QStringLiteral("fw-secret");
+    o.extensionId = QStringLiteral("com.example.marketing");
+    o.manifestFolder = folder;
+    o.environment = QProcessEnvironment();
+    o.telemetryEnabled = false;
+    return o;
+}
+
+HttpRequest delivery(const char *event = "issue.created")
+{
+    HttpRequest r = testing::DeliveryBuilder(event, "v1")
+                        .payload({ { "issue",
+                            QJsonObject { {
+                                              "title",
+                                              "Ünïcode",
+                                          },
+                                { "n", 1.50 } } } })
+                        .secret("fw-secret")
+                        .request();
+    r.headers.emplaceBack("x-custom-lower", "Keep Me");
+    return r;
+}
+
+} // namespace
+
+class TestForward : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_folder;
+    std::unique_ptr<CaptureWriter> m_captures;
+
+private slots:
+    void initTestCase() { m_captures = std::move(CaptureWriter::open(m_folder.path())).value(); }
+
+    void forwardsByteExact()
+    {
+        RecordingServer extension;
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), extension.port,
+                                      *m_captures, "127.0.0.1", 0))
+                            .value();
+        QCOMPARE(listener->handlerKind(), HandlerKind::Forward);
+        const HttpRequest sent = delivery();
+        const HttpResponse answer = testing::send(listener->port(), sent);
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(answer.body, QByteArray(R"({"ok":true})"));
+        QCOMPARE(answer.header("x-ext"), QByteArray("1"));
+
+        QTRY_COMPARE(extension.received.size(), 1);
+        const Exchange captured = m_captures->load().last();
+        // What the extension got: the listener's request line, headers in order, body untouched.
+        QByteArray expected = captured.method + ' ' + captured.target + " HTTP/1.1\r\n";
+        for (const auto &h : captured.requestHeaders)
+            expected += h.first + ": " + h.second + "\r\n";
+        expected += "X-Forwarded-For: 127.0.0.1\r\n\r\n" + sent.body;
+        QCOMPARE(extension.received.first(), expected);
+        QVERIFY(expected.contains("x-custom-lower: Keep Me\r\n"));
+        QCOMPARE(captured.requestBody, sent.body);
+        QCOMPARE(captured.status, 200);
+        QCOMPARE(captured.handlerKind, QStringLiteral("forward"));
+        QCOMPARE(captured.event, QStringLiteral("issue.created"));
+        QCOMPARE(captured.version, QStringLiteral("v1"));
+        QCOMPARE(captured.authCause, QStringLiteral("ok"));
+        QCOMPARE(captured.note, QStringLiteral("forwarded byte-exact"));
+        QVERIFY(captured.timings.contains("upstream"));
+    }
+
+    void chunkedAnswersArrivePlain()
+    {
+        RecordingServer extension;
+        extension.reply = "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "4\r\n{\"a\"\r\n5\r\n:1}\r\n\r\n0\r\n\r\n";
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), extension.port,
+                                      *m_captures, "127.0.0.1", 0))
+                            .value();
+        const HttpResponse answer = testing::send(listener->port(), delivery());
+        QCOMPARE(answer.status, 201);
+        QCOMPARE(answer.body, QByteArray("{\"a\":1}\r\n"));
+    }
+
+    void extensionDownOrSlow()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        const quint16 closed = probe.serverPort();
+        probe.close();
+        auto listener = std::move(
+            Listener::startForward(options(m_folder.path()), closed, *m_captures, "127.0.0.1", 0))
+                            .value();
+        HttpResponse answer = testing::send(listener->port(), delivery());
+        QCOMPARE(answer.status, 502);
+        QVERIFY2(answer.jsonObject()["error"].toString().startsWith(
+                     QStringLiteral("Nothing is listening on port %1").arg(closed)),
+            answer.body.constData());
+        Exchange captured = m_captures->load().last();
+        QCOMPARE(captured.status, 502);
+        QVERIFY(captured.error.contains("Nothing is listening"));
+        QVERIFY(!captured.requestBody.isEmpty()); // the delivery is kept
+
+        RecordingServer slow;
+        slow.delayMs = 2000;
+        QVERIFY(listener->useForward(slow.port, 300).ok());
+        answer = testing::send(listener->port(), delivery());
+        QCOMPARE(answer.status, 504);
+        QVERIFY(answer.jsonObject()["error"].toString().contains("did not answer within 300 ms"));
+        captured = m_captures->load().last();
+        QCOMPARE(captured.status, 504);
+        QVERIFY(!captured.requestBody.isEmpty()); // the delivery is kept
+    }
+
+    void cannedAnswersAndSwitchingTargets()
+    {
+        RecordingServer extension;
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), extension.port,
+                                      *m_captures, "127.0.0.1", 0))
+                            .value();
+        const quint16 port = listener->port();
+        CannedAnswer created { "issue.created", "v1", 202, { { "X-Canned", "yes" } },
+            R"({"queued":true})", 150 };
+        QVERIFY(listener->useCanned({ created }).ok());
+        QCOMPARE(listener->handlerKind(), HandlerKind::Canned);
+        QCOMPARE(listener->port(), port);
+        HttpResponse answer = testing::send(port, delivery());
+        QCOMPARE(answer.status, 202);
+        QCOMPARE(answer.header("x-canned"), QByteArray("yes"));
+        QCOMPARE(answer.body, QByteArray(R"({"queued":true})"));
+        Exchange captured = m_captures->load().last();
+        QCOMPARE(captured.handlerKind, QStringLiteral("canned"));
+        QCOMPARE(captured.timings["delay"].toInt(), 150);
+        QVERIFY(captured.timings["total"].toDouble() >= 150);
+
+        answer = testing::send(port, delivery("issue.deleted"));
+        QCOMPARE(answer.status, 404);
+        QVERIFY(answer.jsonObject()["error"].toString().startsWith(
+            "No canned answer for issue.deleted v1"));
+
+        // Back to forwarding, then in-process: same port, no restart.
+        QVERIFY(listener->useForward(extension.port).ok());
+        QCOMPARE(testing::send(port, delivery()).body, QByteArray(R"({"ok":true})"));
+        auto plugin = ExtensionPlugin::load(QStringLiteral(HELLO_PLUGIN));
+        QVERIFY(plugin.ok());
+        QVERIFY(listener->useInProcess(plugin.value()).ok());
+        QCOMPARE(listener->handlerKind(), HandlerKind::InProcess);
+        QVERIFY(listener->sdk());
+        QCOMPARE(listener->port(), port);
+        answer = testing::send(port, delivery("no.such.event"));
+        QCOMPARE(answer.status, 404); // the SDK's pipeline answers now
+        QVERIFY(answer.jsonObject()["error"].toString().startsWith("No handler registered"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForward)
+#include "tst_forward.moc"
