@@ -105,6 +105,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Ready, 15000);
         QCOMPARE(runner.restarts(), 1);
         QVERIFY(runner.processId() != first);
+        QCOMPARE(get(runner, "/health"), QByteArray("ok")); // on the same port as before
         get(runner, "/crash"); // again, soon after: the wait doubles
         QTRY_COMPARE_WITH_TIMEOUT(details.size(), 2, 10000);
         QCOMPARE(details.last(), QStringLiteral("exited with code 3; restarting in 0.1 s"));

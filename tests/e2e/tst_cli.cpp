@@ -64,7 +64,8 @@ private slots:
             << QStringList { "verify", "--timestamp", "1", "--signature", "x" };
         QTest::newRow("unknown option") << QStringList { "verify", "--bogus" };
         QTest::newRow("token without action") << QStringList { "token" };
-        QTest::newRow("serve without plugin") << QStringList { "serve" };
+        QTest::newRow("serve with an unknown handler")
+            << QStringList { "serve", "--handler", "proxy" };
         QTest::newRow("serve with a bad rate limit")
             << QStringList { "serve", "--plugin", HELLO_PLUGIN, "--rate-limit", "none" };
         QTest::newRow("replay without id") << QStringList { "replay" };
@@ -86,6 +87,27 @@ private slots:
         QVERIFY(r.out.isEmpty());
         QVERIFY2(
             r.err.startsWith("kiket-workbench: ") && r.err.count('\n') == 1, r.err.constData());
+    }
+
+    void serveSaysWhatIsMissing()
+    {
+        QTemporaryDir empty;
+        Run r = runWorkbench({ "serve", empty.path() });
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("kiket-workbench: No plugin to load")
+                && r.err.contains("nothing recognised"),
+            r.err.constData());
+        QVERIFY(!QFileInfo::exists(empty.filePath(".kiket"))); // nothing created
+        QFile yaml(empty.filePath(".kiket/workbench.yaml"));
+        QDir(empty.path()).mkpath(".kiket");
+        QVERIFY(yaml.open(QIODevice::WriteOnly));
+        yaml.write("handler: forward\nport: nope\n");
+        yaml.close();
+        r = runWorkbench({ "serve", empty.path() });
+        QCOMPARE(r.code, 1);
+        QVERIFY2(
+            r.err.contains("'port' must be a whole number") && r.err.contains("(line 2, column 7)"),
+            r.err.constData());
     }
 
     void help()

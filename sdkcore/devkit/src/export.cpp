@@ -189,6 +189,12 @@ QByteArray toNdjson(const QList<Exchange> &exchanges, const ExportOptions &optio
             { QStringLiteral("response_body"), harText(e.responseBody).first } };
         if (!e.error.isEmpty())
             line.insert(QStringLiteral("error"), e.error);
+        if (e.kind == ExchangeKind::Log) { // a line the extension printed
+            line.insert(QStringLiteral("stream"), e.event);
+            line.insert(QStringLiteral("text"), e.note);
+        } else if (!e.note.isEmpty()) {
+            line.insert(QStringLiteral("note"), e.note);
+        }
         out += QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
     }
     return out;

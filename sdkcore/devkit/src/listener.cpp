@@ -124,6 +124,17 @@ Result<std::unique_ptr<Listener>> Listener::startForward(const SdkOptions &optio
     return listener;
 }
 
+Result<std::unique_ptr<Listener>> Listener::startCanned(const SdkOptions &options,
+    const QList<CannedAnswer> &answers, CaptureWriter &captures, const QString &host, quint16 port,
+    CaptureHook onCaptured)
+{
+    auto listener = make(options, captures, host, port, std::move(onCaptured));
+    auto used = listener->useCanned(answers);
+    if (!used)
+        return used.error();
+    return listener;
+}
+
 std::unique_ptr<FrontServer> Listener::makeFront(
     HandlerKind kind, quint16 extensionPort, int timeoutMs, const QList<CannedAnswer> &canned) const
 {

@@ -65,11 +65,13 @@ void Runner::Private::launch()
         setState(RunState::Crashed, problem);
         return;
     }
-    port = options.port;
-    if (port == 0) {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        port = probe.serverPort();
+    if (port == 0) { // chosen once: restarts keep the port the listener forwards to
+        port = options.port;
+        if (port == 0) {
+            QTcpServer probe;
+            probe.listen(QHostAddress::LocalHost, 0);
+            port = probe.serverPort();
+        }
     }
     QStringList arguments = options.command;
     for (QString &a : arguments)

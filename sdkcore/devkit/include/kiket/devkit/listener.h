@@ -36,6 +36,12 @@ public:
         const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 8080,
         CaptureHook onCaptured = {});
 
+    /// Starts on host:port with canned answers.
+    static Result<std::unique_ptr<Listener>> startCanned(const SdkOptions &options,
+        const QList<CannedAnswer> &answers, CaptureWriter &captures,
+        const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 8080,
+        CaptureHook onCaptured = {});
+
     /// Switches to the plugin's handlers in-process.
     Result<bool> useInProcess(const ExtensionPlugin &plugin);
     /// Switches to forwarding to the extension's own server; no answer within timeoutMs is a 504.

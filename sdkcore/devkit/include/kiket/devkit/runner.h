@@ -14,7 +14,7 @@ struct RunnerOptions
 {
     QStringList command; ///< Program and arguments; "${PORT}" in an argument becomes the port.
     QString workingDir;
-    int port = 0; ///< Given to the extension as PORT; 0 picks a free one on 127.0.0.1.
+    int port = 0; ///< Given to the extension as PORT; 0 picks a free one on 127.0.0.1 (once).
     QMap<QString, QString> env; ///< Added to the workbench's environment (secrets go here).
     QString healthPath = QStringLiteral("/health");
     int readyTimeoutMs = 30000; ///< Not answering HTTP by then counts as a crash.

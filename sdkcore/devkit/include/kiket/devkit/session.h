@@ -1,0 +1,66 @@
+#pragma once
+
+#include <kiket/devkit/capturewriter.h>
+#include <kiket/devkit/folderconfig.h>
+#include <kiket/devkit/runner.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace kiket::devkit {
+
+class Listener;
+class SandboxPlatform;
+
+/// Choices that win over the folder's configuration (command-line options, the window's controls).
+struct SessionOverrides
+{
+    std::optional<HandlerKind> handler;
+    QString plugin; ///< A module to load in-process (implies the in-process handler).
+    std::optional<int> listenerPort;
+    std::optional<int> sandboxPort;
+    QString auth;
+    int rateLimit = 600;
+    int rateWindowSeconds = 60;
+    int retention = 10000;
+};
+
+/// One opened extension folder: its configuration, capture store, sandbox platform, listener and —
+/// for the forward handler — the extension's own process. Everything that crosses it is captured
+/// and handed to the hook; messages for the user (builds, reloads, the process's state) go to the
+/// message hook. Lives on a thread with an event loop.
+class Session
+{
+public:
+    /// Each stored exchange, from whichever thread stored it.
+    using CaptureHook = std::function<void(const Exchange &)>;
+    /// A line for the user, e.g. "reloaded build/ext.so".
+    using MessageHook = std::function<void(const QString &)>;
+
+    static Result<std::unique_ptr<Session>> open(const QString &folder,
+        const SessionOverrides &overrides = {}, CaptureHook onCaptured = {},
+        MessageHook onMessage = {});
+    ~Session();
+
+    const FolderConfig &config() const;
+    QString listenerUrl() const;
+    QString sandboxUrl() const;
+    CaptureWriter &captures();
+    Listener &listener();
+    SandboxPlatform &sandbox();
+    /// The extension's process (forward handler only).
+    Runner *runner();
+
+private:
+    Session();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+/// The environment an extension process gets: PORT is added by the runner; the rest points it at
+/// the sandbox and hands it the secrets (never on its command line).
+QMap<QString, QString> extensionEnvironment(const QString &sandboxUrl, const QString &webhookSecret,
+    const QString &workspaceToken, const QMap<QString, QString> &secrets);
+
+} // namespace kiket::devkit

@@ -1,0 +1,276 @@
+#include "kiket/devkit/session.h"
+
+#include <kiket/devkit/listener.h>
+#include <kiket/devkit/sandboxplatform.h>
+
+#include <QFileInfo>
+#include <QProcess>
+
+namespace kiket::devkit {
+
+namespace {
+
+Exchange logExchange(const LogLine &line)
+{
+    Exchange e;
+    e.kind = ExchangeKind::Log;
+    e.started = e.finished = line.at;
+    e.event = line.fromStderr ? QStringLiteral("stderr") : QStringLiteral("stdout");
+    e.note = line.text;
+    return e;
+}
+
+// Runs the build steps one after the other; their output goes to the message hook.
+Result<bool> build(const FolderConfig &config, const Session::MessageHook &say)
+{
+    for (const QStringList &step : config.build) {
+        if (say)
+            say(QStringLiteral("building: %1").arg(step.join(QLatin1Char(' '))));
+        QProcess p;
+        p.setWorkingDirectory(config.workingDir);
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(step.first(), step.mid(1));
+        if (!p.waitForStarted())
+            return Error { QStringLiteral("build.start"),
+                QStringLiteral("Cannot run %1: %2").arg(step.first(), p.errorString()) };
+        while (!p.waitForFinished(200)) {
+            if (p.state() == QProcess::NotRunning)
+                break;
+        }
+        const QByteArray output = p.readAll();
+        if (say) {
+            for (const QByteArray &line : output.split('\n'))
+                if (!line.trimmed().isEmpty())
+                    say(QString::fromUtf8(line));
+        }
+        if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+            return Error { QStringLiteral("build.failed"),
+                QStringLiteral("The build step '%1' failed (exit code %2)")
+                    .arg(step.join(QLatin1Char(' ')))
+                    .arg(p.exitCode()) };
+    }
+    return true;
+}
+
+} // namespace
+
+QMap<QString, QString> extensionEnvironment(const QString &sandboxUrl, const QString &webhookSecret,
+    const QString &workspaceToken, const QMap<QString, QString> &secrets)
+{
+    QMap<QString, QString> env;
+    env.insert(QStringLiteral("KIKET_BASE_URL"), sandboxUrl);
+    env.insert(QStringLiteral("KIKET_SDK_TELEMETRY_URL"),
+        sandboxUrl + QStringLiteral("/api/v1/ext/telemetry"));
+    if (!webhookSecret.isEmpty())
+        env.insert(QStringLiteral("KIKET_WEBHOOK_SECRET"), webhookSecret);
+    if (!workspaceToken.isEmpty())
+        env.insert(QStringLiteral("KIKET_WORKSPACE_TOKEN"), workspaceToken);
+    for (auto it = secrets.begin(); it != secrets.end(); ++it)
+        env.insert(secretEnvName(it.key()), it.value());
+    return env;
+}
+
+struct Session::Private
+{
+    FolderConfig config;
+    std::unique_ptr<CaptureWriter> captures;
+    std::unique_ptr<SandboxPlatform> sandbox;
+    std::unique_ptr<Runner> runner;
+    std::unique_ptr<Listener> listener;
+    CaptureHook onCaptured;
+    MessageHook onMessage;
+
+    void store(Exchange e)
+    {
+        const auto id = captures->append(e);
+        e.id = id ? id.value() : 0;
+        if (onCaptured)
+            onCaptured(e);
+    }
+    void say(const QString &message) const
+    {
+        if (onMessage)
+            onMessage(message);
+    }
+    Result<bool> startTarget(
+        const SdkOptions &options, const SessionOverrides &overrides, const Config &resolved);
+};
+
+Result<bool> Session::Private::startTarget(
+    const SdkOptions &options, const SessionOverrides &overrides, const Config &resolved)
+{
+    const QString host = QStringLiteral("127.0.0.1");
+    const auto port = quint16(config.listenerPort);
+    const auto hook = [this](const Exchange &e) {
+        if (onCaptured)
+            onCaptured(e);
+    };
+    Result<std::unique_ptr<Listener>> started = Error {};
+    if (config.handler == HandlerKind::InProcess) {
+        if (overrides.plugin.isEmpty()) {
+            auto built = build(config, onMessage);
+            if (!built)
+                return built;
+        }
+        auto plugin = ExtensionPlugin::load(config.plugin);
+        if (!plugin)
+            return plugin.error();
+        started = Listener::start(options, plugin.value(), *captures, host, port, hook);
+    } else if (config.handler == HandlerKind::Canned) {
+        started = Listener::startCanned(options, config.canned, *captures, host, port, hook);
+    } else {
+        RunnerOptions r;
+        r.command = config.command;
+        r.workingDir = config.workingDir;
+        r.port = config.port;
+        r.env = extensionEnvironment(sandbox->baseUrl(), resolved.webhookSecret,
+            resolved.workspaceToken, {}); // KIKET_SECRET_* of this process pass through as well
+        r.env.insert(config.env);
+        r.healthPath = config.healthPath;
+        r.watchFolder = config.workingDir;
+        runner = std::make_unique<Runner>(r);
+        QObject::connect(runner.get(), &Runner::logLine, runner.get(),
+            [this](const LogLine &line) { store(logExchange(line)); });
+        QObject::connect(runner.get(), &Runner::stateChanged, runner.get(),
+            [this](RunState state, const QString &detail) {
+                say(QStringLiteral("extension %1: %2").arg(runStateName(state), detail));
+            });
+        runner->start();
+        started
+            = Listener::startForward(options, quint16(runner->port()), *captures, host, port, hook);
+    }
+    if (!started)
+        return started.error();
+    listener = std::move(started).value();
+    if (config.handler == HandlerKind::InProcess) {
+        listener->watchModule([this](const Result<bool> &reloaded) {
+            say(reloaded ? QStringLiteral("reloaded %1").arg(listener->pluginPath())
+                         : QStringLiteral("reload failed, the previous build keeps running: %1")
+                               .arg(reloaded.error().message));
+        });
+    }
+    return true;
+}
+
+Session::Session()
+    : d(std::make_unique<Private>())
+{ }
+
+Session::~Session()
+{
+    d->listener.reset(); // no delivery in flight after this
+    d->runner.reset(); // the extension and everything it started
+    d->sandbox.reset();
+}
+
+Result<std::unique_ptr<Session>> Session::open(const QString &folder,
+    const SessionOverrides &overrides, CaptureHook onCaptured, MessageHook onMessage)
+{
+    auto loaded = loadFolderConfig(folder);
+    if (!loaded)
+        return loaded.error();
+    std::unique_ptr<Session> session(new Session);
+    Private *d = session->d.get();
+    d->onCaptured = std::move(onCaptured);
+    d->onMessage = std::move(onMessage);
+    FolderConfig &config = d->config = loaded.value();
+    if (!overrides.plugin.isEmpty()) {
+        config.plugin = QFileInfo(overrides.plugin).absoluteFilePath();
+        config.handler = HandlerKind::InProcess;
+    }
+    if (overrides.handler)
+        config.handler = *overrides.handler;
+    if (overrides.listenerPort)
+        config.listenerPort = *overrides.listenerPort;
+    if (overrides.sandboxPort)
+        config.sandboxPort = *overrides.sandboxPort;
+    if (!overrides.auth.isEmpty())
+        config.auth = overrides.auth;
+    d->say(QStringLiteral("%1; handler %2").arg(config.detected, handlerKindName(config.handler)));
+    // What the handler needs, checked before anything is created in the folder.
+    if (config.handler == HandlerKind::InProcess && config.plugin.isEmpty())
+        return Error { QStringLiteral("session.plugin"),
+            QStringLiteral("No plugin to load: set 'plugin' in .kiket/workbench.yaml or give one "
+                           "with --plugin (%1)")
+                .arg(config.detected) };
+    if (config.handler == HandlerKind::Forward && config.command.isEmpty())
+        return Error { QStringLiteral("session.command"),
+            QStringLiteral("No command starts this extension: set 'command' in "
+                           ".kiket/workbench.yaml (%1)")
+                .arg(config.detected) };
+
+    SdkOptions sdkOptions;
+    sdkOptions.manifestFolder = config.folder;
+    sdkOptions.authMode = authModeFromString(config.auth).value_or(AuthMode::Auto);
+    auto resolved = resolveConfig(sdkOptions);
+    if (!resolved)
+        return resolved.error();
+    auto captures = CaptureWriter::open(config.folder, overrides.retention);
+    if (!captures)
+        return captures.error();
+    d->captures = std::move(captures).value();
+    if (!d->captures->warning().isEmpty())
+        d->say(d->captures->warning());
+
+    SandboxOptions sandboxOptions;
+    sandboxOptions.folder = config.folder;
+    sandboxOptions.port = quint16(config.sandboxPort);
+    sandboxOptions.extensionId = resolved.value().extensionId;
+    sandboxOptions.extensionVersion = resolved.value().extensionVersion;
+    sandboxOptions.workspaceToken = resolved.value().workspaceToken;
+    sandboxOptions.rateLimit = overrides.rateLimit;
+    sandboxOptions.rateWindowSeconds = overrides.rateWindowSeconds;
+    auto sandbox = SandboxPlatform::start(sandboxOptions);
+    if (!sandbox)
+        return Error { sandbox.error().code,
+            QStringLiteral("sandbox: %1").arg(sandbox.error().toString()) };
+    d->sandbox = std::move(sandbox).value();
+    d->sandbox->setObserver([d](const SandboxCall &call) { d->store(apiCallExchange(call)); });
+
+    SdkOptions listenerOptions = sdkOptions;
+    listenerOptions.baseUrl = d->sandbox->baseUrl();
+    listenerOptions.trustedBaseUrls = { d->sandbox->baseUrl() };
+    listenerOptions.telemetryUrl = d->sandbox->baseUrl() + QStringLiteral("/api/v1/ext/telemetry");
+    auto target = d->startTarget(listenerOptions, overrides, resolved.value());
+    if (!target)
+        return Error { target.error().code,
+            QStringLiteral("listener: %1").arg(target.error().toString()) };
+    return session;
+}
+
+const FolderConfig &Session::config() const
+{
+    return d->config;
+}
+
+QString Session::listenerUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(d->listener->port());
+}
+
+QString Session::sandboxUrl() const
+{
+    return d->sandbox->baseUrl();
+}
+
+CaptureWriter &Session::captures()
+{
+    return *d->captures;
+}
+
+Listener &Session::listener()
+{
+    return *d->listener;
+}
+
+SandboxPlatform &Session::sandbox()
+{
+    return *d->sandbox;
+}
+
+Runner *Session::runner()
+{
+    return d->runner.get();
+}
+
+} // namespace kiket::devkit
