@@ -232,17 +232,17 @@ Runner::~Runner()
 {
     d->wanted = false;
     d->restartTimer.stop();
-    if (d->process) {
+    if (QProcess *process = d->process) {
+        process->disconnect(this); // no state changes while it goes
         d->signalGroup(SIGTERM);
-        if (!d->process->waitForFinished(d->options.graceMs)) {
+        if (!process->waitForFinished(d->options.graceMs)) {
             d->signalGroup(SIGKILL);
-            d->process->waitForFinished(2000);
+            process->waitForFinished(2000);
         }
         d->signalGroup(SIGKILL); // anything it started and left behind
         d->guard.release();
-        d->process->disconnect(this);
-        delete d->process;
         d->process = nullptr;
+        delete process;
     }
 }
 

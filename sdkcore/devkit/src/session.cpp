@@ -186,7 +186,14 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
         config.sandboxPort = *overrides.sandboxPort;
     if (!overrides.auth.isEmpty())
         config.auth = overrides.auth;
-    d->say(QStringLiteral("%1; handler %2").arg(config.detected, handlerKindName(config.handler)));
+    d->say(QStringLiteral("detected %1%2; handler %3%4")
+               .arg(config.detected,
+                   config.fromFile ? QStringLiteral(", overridden by .kiket/workbench.yaml")
+                                   : QString(),
+                   handlerKindName(config.handler),
+                   config.handler == HandlerKind::Forward && !config.command.isEmpty()
+                       ? QStringLiteral(": ") + config.command.join(QLatin1Char(' '))
+                       : QString()));
     // What the handler needs, checked before anything is created in the folder.
     if (config.handler == HandlerKind::InProcess && config.plugin.isEmpty())
         return Error { QStringLiteral("session.plugin"),
