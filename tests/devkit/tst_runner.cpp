@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../processes.h"
+
 #include <csignal>
 
 using namespace kiket::devkit;
@@ -34,14 +36,6 @@ QByteArray get(const Runner &runner, const char *path)
 }
 
 // Alive and not a zombie.
-bool running(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    return text.mid(text.lastIndexOf(')') + 2, 1) != "Z";
-}
 
 QStringList texts(const Runner &runner)
 {
@@ -120,10 +114,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Ready, 15000);
         const qint64 extension = runner.processId();
         const qint64 child = get(runner, "/spawn").toLongLong();
-        QVERIFY(child > 0 && running(child));
+        QVERIFY(child > 0 && processRunning(child));
         runner.stop();
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Stopped, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(!running(extension) && !running(child), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!processRunning(extension) && !processRunning(child), 5000);
         QCOMPARE(runner.restarts(), 0); // a stop is not a crash
     }
 
@@ -137,7 +131,7 @@ private slots:
         const qint64 pid = runner.processId();
         runner.stop();
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Stopped, 10000);
-        QVERIFY(!running(pid));
+        QVERIFY(!processRunning(pid));
     }
 
     void restartsWhenFilesChange()
@@ -166,7 +160,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(runner.restarts(), 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Ready, 15000);
         QVERIFY(runner.processId() != first);
-        QVERIFY(!running(first));
+        QVERIFY(!processRunning(first));
     }
 
     void problemsAreReported()
@@ -219,10 +213,10 @@ private slots:
         QCOMPARE(words.size(), 2); // "<extension pid> <child pid>"
         const qint64 extension = words[0].toLongLong();
         const qint64 child = words[1].toLongLong();
-        QVERIFY(running(extension) && running(child));
+        QVERIFY(processRunning(extension) && processRunning(child));
         ::kill(pid_t(host.processId()), SIGKILL);
         QVERIFY(host.waitForFinished(5000));
-        QTRY_VERIFY_WITH_TIMEOUT(!running(extension) && !running(child), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!processRunning(extension) && !processRunning(child), 10000);
     }
 };
 

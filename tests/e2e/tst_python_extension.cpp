@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../processes.h"
+
 using namespace kiket;
 using namespace kiket::devkit;
 
@@ -29,15 +31,6 @@ bool copyTree(const QString &from, const QString &to)
             return false;
     }
     return true;
-}
-
-bool running(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    return text.mid(text.lastIndexOf(')') + 2, 1) != "Z";
 }
 
 } // namespace
@@ -152,16 +145,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(runner->restarts(), 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(runner->state(), RunState::Ready, 20000);
         QVERIFY(runner->processId() != before);
-        QVERIFY(!running(before));
+        QVERIFY(!processRunning(before));
         QCOMPARE(send(delivery("issue.created")).status, 200);
     }
 
     void stoppingLeavesNoProcess()
     {
         const qint64 pid = m_session->runner()->processId();
-        QVERIFY(running(pid));
+        QVERIFY(processRunning(pid));
         m_session.reset();
-        QTRY_VERIFY_WITH_TIMEOUT(!running(pid), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!processRunning(pid), 5000);
     }
 };
 
