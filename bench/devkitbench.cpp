@@ -1,6 +1,7 @@
 // kiket-devkitbench: figures for the workbench engine.
 //   ingest [N]        exchanges with 2 KB bodies persisted per second, and memory per 100,000
 //   roundtrip [N]     sender → listener → in-process handler → one sandbox API call, p50/p99
+//   forward PORT      a listener forwarding to 127.0.0.1:PORT, until SIGINT/SIGTERM (for wrk)
 #include "loadgen.h"
 
 #include <kiket/devkit/capturewriter.h>
@@ -8,6 +9,7 @@
 #include <kiket/devkit/eventcatalogue.h>
 #include <kiket/devkit/listener.h>
 #include <kiket/devkit/sandboxplatform.h>
+#include <kiket/sdk.h>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -173,6 +175,25 @@ int roundtrip(int count, const QString &pluginPath)
     return 0;
 }
 
+// A listener in forward mode, capturing into a scratch folder; prints "PORT <n>" once listening.
+int forward(quint16 upstream)
+{
+    QTemporaryDir folder;
+    auto captures = std::move(CaptureWriter::open(folder.path(), 10000)).value();
+    SdkOptions options;
+    options.manifestFolder = folder.path();
+    options.webhookSecret = QStringLiteral("bench-secret");
+    options.telemetryEnabled = false;
+    auto listener = Listener::startForward(options, upstream, *captures, "127.0.0.1", 0);
+    if (!listener) {
+        std::fprintf(stderr, "%s\n", qPrintable(listener.error().message));
+        return 1;
+    }
+    std::printf("PORT %d\n", listener.value()->port());
+    std::fflush(stdout);
+    return execUntilStopSignal();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -184,6 +205,8 @@ int main(int argc, char *argv[])
         return ingest(count > 0 ? count : 100000);
     if (mode == QLatin1String("roundtrip"))
         return roundtrip(count > 0 ? count : 2000, QStringLiteral(HELLO_PLUGIN));
-    std::fprintf(stderr, "usage: kiket-devkitbench ingest|roundtrip [N]\n");
+    if (mode == QLatin1String("forward") && count > 0)
+        return forward(quint16(count));
+    std::fprintf(stderr, "usage: kiket-devkitbench ingest|roundtrip [N] | forward PORT\n");
     return 2;
 }

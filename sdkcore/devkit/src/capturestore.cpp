@@ -147,19 +147,23 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
 
 CaptureStore::~CaptureStore()
 {
+    m_insert.reset(); // before its connection closes
     closeSqlite(m_connection);
 }
 
 Result<qint64> CaptureStore::append(const Exchange &e)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "INSERT INTO exchanges (kind, started_ms, finished_ms, timings, method, target,"
-        " request_headers, request_body, status, response_headers, response_body, error,"
-        " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note, "
-        "token_jti)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    if (!m_insert) {
+        m_insert = std::make_unique<QSqlQuery>(db);
+        m_insert->prepare(QStringLiteral(
+            "INSERT INTO exchanges (kind, started_ms, finished_ms, timings, method, target,"
+            " request_headers, request_body, status, response_headers, response_body, error,"
+            " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note, "
+            "token_jti)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    }
+    QSqlQuery &q = *m_insert;
     for (const QVariant &v :
         QVariantList { exchangeKindName(e.kind), toMs(e.started), toMs(e.finished),
             QString::fromUtf8(QJsonDocument(e.timings).toJson(QJsonDocument::Compact)), e.method,
@@ -177,6 +181,26 @@ Result<qint64> CaptureStore::append(const Exchange &e)
         trim.exec();
     }
     return id;
+}
+
+Result<QList<qint64>> CaptureStore::appendAll(const QList<Exchange> &exchanges)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    db.transaction();
+    QList<qint64> ids;
+    for (const Exchange &e : exchanges) {
+        const auto id = append(e);
+        if (!id) {
+            db.rollback();
+            return id.error();
+        }
+        ids << id.value();
+        if (e.kind == ExchangeKind::Delivery)
+            adoptChildren(id.value(), e.tokenId);
+    }
+    if (!db.commit())
+        return Error { QStringLiteral("capture.write"), db.lastError().text() };
+    return ids;
 }
 
 QList<Exchange> CaptureStore::select(

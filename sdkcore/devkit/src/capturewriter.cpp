@@ -43,6 +43,7 @@ CaptureWriter::~CaptureWriter()
 {
     QObject *context = m_context;
     runOn(context, [this, context] {
+        flush();
         m_store.reset();
         delete context;
     });
@@ -55,6 +56,45 @@ Result<qint64> CaptureWriter::append(const Exchange &exchange)
     Result<qint64> result = Error {};
     runOn(m_context, [&] { result = m_store->append(exchange); });
     return result;
+}
+
+void CaptureWriter::appendQueued(
+    const Exchange &exchange, QObject *receiver, std::function<void(qint64)> done)
+{
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, exchange, receiver, done = std::move(done)]() mutable {
+            m_queue.append({ exchange, receiver, std::move(done) });
+            if (!m_flushPosted) { // runs after every append already posted: they share a commit
+                m_flushPosted = true;
+                QMetaObject::invokeMethod(
+                    m_context, [this] { flush(); }, Qt::QueuedConnection);
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+void CaptureWriter::flush()
+{
+    m_flushPosted = false;
+    if (m_queue.isEmpty())
+        return;
+    const QList<Queued> batch = std::exchange(m_queue, {});
+    QList<Exchange> exchanges;
+    for (const Queued &q : batch)
+        exchanges << q.exchange;
+    const auto ids = m_store->appendAll(exchanges);
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const qint64 id = ids ? ids.value().value(i) : 0;
+        QMetaObject::invokeMethod(
+            batch[i].receiver, [done = batch[i].done, id] { done(id); }, Qt::QueuedConnection);
+    }
+}
+
+void CaptureWriter::flushQueued()
+{
+    // Posted after the appends already queued, so they are in m_queue by the time it runs.
+    runOn(m_context, [this] { flush(); });
 }
 
 QList<Exchange> CaptureWriter::load(int limit)

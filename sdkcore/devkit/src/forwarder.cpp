@@ -88,73 +88,151 @@ bool parseResponse(const QByteArray &data, bool closed, HttpResponse *out)
     return closed;
 }
 
-void forwardRequest(quint16 port, const HttpRequest &request, int timeoutMs,
+UpstreamPool::~UpstreamPool()
+{
+    for (const auto &idle : m_idle)
+        delete idle.second;
+}
+
+QTcpSocket *UpstreamPool::take(quint16 port)
+{
+    for (qsizetype i = m_idle.size() - 1; i >= 0; --i) {
+        if (m_idle[i].first != port)
+            continue;
+        QTcpSocket *socket = m_idle.takeAt(i).second;
+        if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() == 0)
+            return socket;
+        delete socket; // closed by the other side while idle
+    }
+    return nullptr;
+}
+
+void UpstreamPool::give(quint16 port, QTcpSocket *socket)
+{
+    constexpr qsizetype kMaxIdle = 64;
+    if (m_idle.size() >= kMaxIdle)
+        delete m_idle.takeFirst().second;
+    m_idle.append({ port, socket });
+}
+
+namespace {
+
+// One forwarded request; owns its socket until the answer is in, then pools or drops it.
+struct Call : std::enable_shared_from_this<Call>
+{
+    UpstreamPool *pool = nullptr;
+    quint16 port = 0;
+    QTcpSocket *socket = nullptr;
+    bool reused = false;
+    QTimer deadline;
+    QElapsedTimer clock;
+    QByteArray received;
+    ForwardResult result;
+    std::function<void(const ForwardResult &)> done;
+    bool finished = false;
+
+    void begin(QTcpSocket *pooled);
+    void finish(const QString &error, bool keepSocket);
+    void failed(QAbstractSocket::SocketError error);
+};
+
+void Call::begin(QTcpSocket *pooled)
+{
+    reused = pooled != nullptr;
+    socket = pooled ? pooled : new QTcpSocket;
+    received.clear();
+    auto self = shared_from_this();
+    QObject::connect(
+        socket, &QTcpSocket::connected, [self] { self->socket->write(self->result.bytesSent); });
+    QObject::connect(socket, &QTcpSocket::readyRead, [self] {
+        self->received += self->socket->readAll();
+        if (parseResponse(self->received, false, &self->result.response)) {
+            const bool keep
+                = headerValue(self->result.response.headers, "connection").toLower() != "close";
+            self->finish({}, keep);
+        }
+    });
+    QObject::connect(socket, &QTcpSocket::errorOccurred,
+        [self](QAbstractSocket::SocketError error) { self->failed(error); });
+    if (reused)
+        socket->write(result.bytesSent);
+    else
+        socket->connectToHost(QHostAddress::LocalHost, port);
+}
+
+void Call::failed(QAbstractSocket::SocketError error)
+{
+    if (finished)
+        return;
+    received += socket->readAll();
+    if (error == QAbstractSocket::RemoteHostClosedError
+        && parseResponse(received, true, &result.response)) {
+        finish({}, false);
+        return;
+    }
+    if (reused && received.isEmpty()) { // a pooled connection the server had closed: once more
+        socket->disconnect();
+        socket->deleteLater();
+        begin(nullptr);
+        return;
+    }
+    result.response = {};
+    result.response.status = 0;
+    result.refused = true;
+    finish(error == QAbstractSocket::ConnectionRefusedError
+            ? QStringLiteral("Nothing is listening on port %1: the extension is not running or "
+                             "not ready")
+                  .arg(port)
+            : QStringLiteral("The connection to the extension on port %1 failed: %2")
+                  .arg(port)
+                  .arg(socket->errorString()),
+        false);
+}
+
+void Call::finish(const QString &error, bool keepSocket)
+{
+    if (finished)
+        return;
+    finished = true;
+    deadline.stop();
+    deadline.disconnect();
+    result.error = error;
+    result.ms = clock.nsecsElapsed() / 1e6;
+    socket->disconnect();
+    if (keepSocket) {
+        pool->give(port, socket);
+    } else {
+        socket->abort();
+        socket->deleteLater();
+    }
+    socket = nullptr;
+    done(result);
+}
+
+} // namespace
+
+void forwardRequest(UpstreamPool &pool, quint16 port, const HttpRequest &request, int timeoutMs,
     std::function<void(const ForwardResult &)> done)
 {
-    struct Call
-    {
-        QTcpSocket socket;
-        QTimer deadline;
-        QElapsedTimer clock;
-        QByteArray received;
-        ForwardResult result;
-        std::function<void(const ForwardResult &)> done;
-        bool finished = false;
-    };
     auto call = std::make_shared<Call>();
+    call->pool = &pool;
+    call->port = port;
     call->done = std::move(done);
     call->result.bytesSent = wireRequest(request);
     call->result.response.status = 0; // until an answer is parsed
     call->clock.start();
-    const auto finish = [call](const QString &error) {
-        if (call->finished)
-            return;
-        call->finished = true;
-        call->deadline.stop();
-        call->result.error = error;
-        call->result.ms = call->clock.nsecsElapsed() / 1e6;
-        call->socket.disconnect();
-        call->deadline.disconnect();
-        call->socket.abort();
-        call->done(call->result);
-        // The socket goes once this event has been handled.
-        QTimer::singleShot(0, [call] {});
-    };
     call->deadline.setSingleShot(true);
-    QObject::connect(&call->deadline, &QTimer::timeout, [call, finish, port, timeoutMs] {
+    QObject::connect(&call->deadline, &QTimer::timeout, [call, port, timeoutMs] {
         call->result.timedOut = true;
-        finish(QStringLiteral("The extension on port %1 did not answer within %2 ms")
-                   .arg(port)
-                   .arg(timeoutMs));
+        call->result.response = {};
+        call->result.response.status = 0;
+        call->finish(QStringLiteral("The extension on port %1 did not answer within %2 ms")
+                         .arg(port)
+                         .arg(timeoutMs),
+            false);
     });
-    QObject::connect(&call->socket, &QTcpSocket::connected,
-        [call] { call->socket.write(call->result.bytesSent); });
-    QObject::connect(&call->socket, &QTcpSocket::readyRead, [call, finish] {
-        call->received += call->socket.readAll();
-        if (parseResponse(call->received, false, &call->result.response))
-            finish({});
-    });
-    QObject::connect(&call->socket, &QTcpSocket::errorOccurred,
-        [call, finish, port](QAbstractSocket::SocketError error) {
-            call->received += call->socket.readAll();
-            if (error == QAbstractSocket::RemoteHostClosedError
-                && parseResponse(call->received, true, &call->result.response)) {
-                finish({});
-                return;
-            }
-            call->result.response = {};
-            call->result.response.status = 0;
-            call->result.refused = true;
-            finish(error == QAbstractSocket::ConnectionRefusedError
-                    ? QStringLiteral("Nothing is listening on port %1: the extension is not "
-                                     "running or not ready")
-                          .arg(port)
-                    : QStringLiteral("The connection to the extension on port %1 failed: %2")
-                          .arg(port)
-                          .arg(call->socket.errorString()));
-        });
     call->deadline.start(timeoutMs);
-    call->socket.connectToHost(QHostAddress::LocalHost, port);
+    call->begin(pool.take(port));
 }
 
 } // namespace kiket::devkit

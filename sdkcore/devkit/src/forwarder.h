@@ -4,6 +4,8 @@
 
 #include <functional>
 
+class QTcpSocket;
+
 namespace kiket::devkit {
 
 /// The outcome of passing one request on to the extension's own server.
@@ -17,10 +19,25 @@ struct ForwardResult
     double ms = 0;
 };
 
+/// Idle keep-alive connections to the extension's server, reused by later requests. Used on one
+/// thread.
+class UpstreamPool
+{
+public:
+    ~UpstreamPool();
+    /// A connected idle socket to the port, or nullptr.
+    QTcpSocket *take(quint16 port);
+    /// Keeps a socket whose last answer left the connection open.
+    void give(quint16 port, QTcpSocket *socket);
+
+private:
+    QList<QPair<quint16, QTcpSocket *>> m_idle;
+};
+
 /// Writes the request to 127.0.0.1:port as received — method, raw target, headers in order, body
 /// bytes — plus X-Forwarded-For, and reads the answer (Content-Length, chunked or until close).
 /// Asynchronous: call on a thread with an event loop; done runs there.
-void forwardRequest(quint16 port, const HttpRequest &request, int timeoutMs,
+void forwardRequest(UpstreamPool &pool, quint16 port, const HttpRequest &request, int timeoutMs,
     std::function<void(const ForwardResult &)> done);
 
 /// Parses one HTTP/1.1 response from the start of data; false while it is incomplete (closed:

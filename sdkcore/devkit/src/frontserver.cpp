@@ -31,6 +31,9 @@ FrontServer::FrontServer(FrontTarget target, CaptureWriter &captures, CaptureHoo
     m_thread.start();
     m_server = new HttpServer;
     m_server->moveToThread(&m_thread);
+    m_receiver = new QObject;
+    m_receiver->moveToThread(&m_thread);
+    m_upstream = std::make_unique<UpstreamPool>();
     m_server->setHandler([this](const HttpRequest &request, const Responder &responder) {
         handle(request, responder);
     });
@@ -81,8 +84,8 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
         });
         return;
     }
-    forwardRequest(
-        m_target.extensionPort, request, m_target.timeoutMs, [=, this](const ForwardResult &r) {
+    forwardRequest(*m_upstream, m_target.extensionPort, request, m_target.timeoutMs,
+        [=, this](const ForwardResult &r) {
             HttpResponse response = r.response;
             // The listener frames its own answer: the extension's framing headers do not apply.
             response.headers.removeIf([](const auto &h) {
@@ -141,13 +144,13 @@ void FrontServer::answer(const HttpRequest &request, const Responder &responder,
         e.authCause = verdict.causeName();
         e.authDetail = verdict.explanation();
     }
-    const auto id = m_captures.append(e);
-    e.id = id ? id.value() : 0;
-    if (e.id)
-        m_captures.adoptChildren(e.id, e.tokenId);
-    responder.send(response);
-    if (m_onCaptured)
-        m_onCaptured(e);
+    // Answered once it is on disk; deliveries arriving meanwhile share the commit.
+    m_captures.appendQueued(e, m_receiver, [this, e, responder, response](qint64 id) mutable {
+        e.id = id;
+        responder.send(response);
+        if (m_onCaptured)
+            m_onCaptured(e);
+    });
 }
 
 } // namespace kiket::devkit

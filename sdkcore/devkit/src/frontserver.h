@@ -10,6 +10,8 @@
 
 namespace kiket::devkit {
 
+class UpstreamPool;
+
 /// What the front server hands deliveries to when no C++ plugin answers them.
 struct FrontTarget
 {
@@ -44,6 +46,8 @@ private:
     CaptureHook m_onCaptured;
     QThread m_thread;
     HttpServer *m_server = nullptr; // lives on m_thread
+    QObject *m_receiver = nullptr; // lives on m_thread: stored captures come back to it
+    std::unique_ptr<UpstreamPool> m_upstream; // used on m_thread
 };
 
 /// Event and version from a delivery path (`/v/{version}/webhooks/{event}` or `/webhooks/{event}`

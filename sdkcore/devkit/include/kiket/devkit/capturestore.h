@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 
+class QSqlQuery;
+
 namespace kiket::devkit {
 
 /// Exchanges of one extension folder in SQLite (`.kiket/workbench/captures.sqlite`, WAL mode).
@@ -24,6 +26,9 @@ public:
 
     /// Stores an exchange and returns its id; the oldest exchanges beyond the retention go.
     Result<qint64> append(const Exchange &exchange);
+    /// Stores several in one transaction (one commit), each delivery adopting the API calls made
+    /// with its runtime token; their ids in order.
+    Result<QList<qint64>> appendAll(const QList<Exchange> &exchanges);
     /// The latest exchanges, oldest first (all when limit < 0).
     QList<Exchange> load(int limit = -1) const;
     /// The latest exchanges as list rows, oldest first (all when limit < 0): what a window keeps in
@@ -45,6 +50,7 @@ private:
     QList<Exchange> select(const QString &where, const QVariantList &values, int limit) const;
 
     QString m_connection;
+    std::unique_ptr<QSqlQuery> m_insert; // prepared once: parsing SQL per append is costly
     QString m_path;
     QString m_warning;
     int m_retention = 10000;

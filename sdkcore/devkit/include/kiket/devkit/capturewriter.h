@@ -4,6 +4,7 @@
 
 #include <QThread>
 
+#include <functional>
 #include <memory>
 
 namespace kiket::devkit {
@@ -18,6 +19,13 @@ public:
     ~CaptureWriter();
 
     Result<qint64> append(const Exchange &exchange);
+    /// Stores the exchange without waiting: everything queued by then is committed together, then
+    /// done(id) runs on the receiver's thread (id 0 when writing failed). For a server thread that
+    /// must not answer before its exchange is on disk, nor stall while it gets there.
+    void appendQueued(
+        const Exchange &exchange, QObject *receiver, std::function<void(qint64 id)> done);
+    /// Commits everything queued now, on the writer's thread, and returns when that is done.
+    void flushQueued();
     QList<Exchange> load(int limit = -1);
     /// See CaptureStore::loadSummaries().
     QList<ExchangeSummary> loadSummaries(int limit = -1);
@@ -33,6 +41,15 @@ private:
     QObject *m_context = nullptr; // lives on m_thread
     std::unique_ptr<CaptureStore> m_store; // used on m_thread only
     QString m_warning;
+    struct Queued
+    {
+        Exchange exchange;
+        QObject *receiver;
+        std::function<void(qint64)> done;
+    };
+    QList<Queued> m_queue; // used on m_thread only
+    bool m_flushPosted = false; // used on m_thread only
+    void flush();
 };
 
 } // namespace kiket::devkit
