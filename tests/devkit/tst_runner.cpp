@@ -9,7 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "../processes.h"
+#include "../support.h"
 
 #include <csignal>
 

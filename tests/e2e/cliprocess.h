@@ -36,13 +36,18 @@ public:
     QString sandboxUrl;
     QByteArray log; ///< stderr read so far
 
-    /// Starts it and waits for its "listening on" line; false when that does not come.
-    bool start(const QString &folder, const QString &plugin, const QProcessEnvironment &env)
+    /// Starts it and waits for its "listening on" line; false when that does not come. Without a
+    /// plugin the folder's own configuration decides what runs.
+    bool start(const QString &folder, const QString &plugin, const QProcessEnvironment &env,
+        const QString &output = {})
     {
         process.setProcessEnvironment(env);
-        process.setStandardOutputFile(folder + QStringLiteral("/serve.ndjson"));
-        process.start(QStringLiteral(KIKET_WORKBENCH_BINARY),
-            { "serve", folder, "--plugin", plugin, "--port", "0", "--sandbox-port", "0" });
+        process.setStandardOutputFile(
+            output.isEmpty() ? folder + QStringLiteral("/serve.ndjson") : output);
+        QStringList arguments { "serve", folder, "--port", "0", "--sandbox-port", "0" };
+        if (!plugin.isEmpty())
+            arguments << "--plugin" << plugin;
+        process.start(QStringLiteral(KIKET_WORKBENCH_BINARY), arguments);
         if (!process.waitForStarted())
             return false;
         static const QRegularExpression ready(

@@ -12,28 +12,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "../processes.h"
+#include "../support.h"
 
 using namespace kiket;
 using namespace kiket::devkit;
-
-namespace {
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QDir().mkpath(to);
-    const auto entries
-        = QDir(from).entryInfoList(QDir::Files | QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
-    for (const QFileInfo &entry : entries) {
-        const QString target = QDir(to).filePath(entry.fileName());
-        if (entry.isDir() ? !copyTree(entry.filePath(), target)
-                          : !QFile::copy(entry.filePath(), target))
-            return false;
-    }
-    return true;
-}
-
-} // namespace
 
 class TestPythonExtension : public QObject
 {

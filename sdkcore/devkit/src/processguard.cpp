@@ -18,6 +18,7 @@ namespace {
 {
     ::setpgid(0, 0); // a group of its own, so signals to the extension's group miss it
     ::prctl(PR_SET_NAME, "kiket-guard", 0, 0, 0); // how ps shows it
+    [[maybe_unused]] const int moved = ::chdir("/"); // it must not hold the extension's folder
     ::close_range(0, unsigned(readFd) - 1, 0);
     ::close_range(unsigned(readFd) + 1, ~0U, 0);
     char c;
