@@ -9,8 +9,6 @@
 #include <QThread>
 #include <QTimer>
 
-#include <memory>
-
 namespace kiket {
 
 SyncReply syncRequest(const QByteArray &method, const QUrl &url, const HeaderList &headers,
@@ -22,21 +20,11 @@ SyncReply syncRequest(const QByteArray &method, const QUrl &url, const HeaderLis
         out.errorString = QStringLiteral("blocking HTTP call refused on the GUI thread");
         return out;
     }
-    // One manager per worker thread, kept: its connections stay open for the next call to the same
-    // host (a TLS handshake saved per call). The main thread's would outlive the application
-    // object, so there each call has its own.
-    thread_local std::unique_ptr<QNetworkAccessManager> kept;
-    std::unique_ptr<QNetworkAccessManager> own;
-    const bool mainThread = app && QThread::currentThread() == app->thread();
-    if (!mainThread && !kept)
-        kept = std::make_unique<QNetworkAccessManager>();
-    if (mainThread)
-        own = std::make_unique<QNetworkAccessManager>();
-    QNetworkAccessManager *manager = mainThread ? own.get() : kept.get();
+    QNetworkAccessManager manager;
     QNetworkRequest request(url);
     for (const auto &h : headers)
         request.setRawHeader(h.first, h.second);
-    QNetworkReply *reply = manager->sendCustomRequest(request, method, body);
+    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
     QEventLoop loop;
     QTimer deadline;
     deadline.setSingleShot(true);
