@@ -4,6 +4,7 @@
 
 #include <kiket/hmac.h>
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
@@ -44,8 +45,19 @@ FrontServer::~FrontServer()
     HttpServer *server = m_server;
     QMetaObject::invokeMethod(
         server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+    // Captures still queued are committed; their answers have no connection left to go to.
+    m_captures.flushQueued();
+    QObject *receiver = m_receiver;
+    QMetaObject::invokeMethod(
+        receiver,
+        [this] {
+            m_upstream.reset(); // its sockets belong to this thread
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
+    delete receiver; // its thread has ended: what was posted to it goes with it
 }
 
 Result<quint16> FrontServer::listen(const QHostAddress &address, quint16 port)
