@@ -236,6 +236,8 @@ private slots:
 
         serve.terminate();
         QVERIFY(serve.waitForFinished(10000));
+        if (serve.exitCode() != 0) // e.g. a sanitizer's report
+            qWarning("%s", (log + serve.readAllStandardError()).constData());
         QCOMPARE(serve.exitCode(), 0);
         const QList<QByteArray> lines = serve.readAllStandardOutput().trimmed().split('\n');
         QStringList kinds;

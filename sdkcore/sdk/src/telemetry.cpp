@@ -186,7 +186,6 @@ Telemetry::Telemetry(QString url, bool enabled, Hook hook, int queueCapacity)
         d->sender = new TelemetrySender;
         d->sender->owner = d.get();
         d->sender->moveToThread(&d->thread);
-        QObject::connect(&d->thread, &QThread::finished, d->sender, &QObject::deleteLater);
         d->thread.setObjectName(QStringLiteral("kiket-telemetry"));
         d->thread.start();
     }
@@ -194,6 +193,11 @@ Telemetry::Telemetry(QString url, bool enabled, Hook hook, int queueCapacity)
 
 Telemetry::~Telemetry()
 {
+    // The sender and its network manager go on their thread while its event loop still runs, so
+    // the manager can end its own connection thread cleanly.
+    if (TelemetrySender *sender = d->sender)
+        QMetaObject::invokeMethod(
+            sender, [sender] { delete sender; }, Qt::BlockingQueuedConnection);
     d->thread.quit();
     d->thread.wait();
 }
