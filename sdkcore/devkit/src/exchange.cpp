@@ -30,6 +30,27 @@ QString tokenIdOf(const QByteArray &token)
     return decoded ? decoded.value().claims.value(QStringLiteral("jti")).toString() : QString();
 }
 
+ExchangeSummary summaryOf(const Exchange &e)
+{
+    ExchangeSummary s;
+    s.id = e.id;
+    s.kind = e.kind;
+    s.started = e.started;
+    s.durationMs = e.started.isValid() && e.finished.isValid() ? e.started.msecsTo(e.finished) : 0;
+    s.method = e.method;
+    s.target = e.target;
+    s.status = e.status;
+    s.event = e.event;
+    s.version = e.version;
+    s.authCause = e.authCause;
+    s.handlerKind = e.handlerKind;
+    s.parentId = e.parentId;
+    s.replayOf = e.replayOf;
+    s.requestBytes = e.requestBody.size();
+    s.responseBytes = e.responseBody.size();
+    return s;
+}
+
 HttpRequest requestOf(const Exchange &exchange)
 {
     static const QList<QByteArray> transport { "host", "content-length", "connection",

@@ -72,6 +72,9 @@ struct ExchangeSummary
     qint64 responseBytes = 0;
 };
 
+/// The list row of an exchange.
+ExchangeSummary summaryOf(const Exchange &exchange);
+
 /// The jti of a runtime token, or an empty string when it is not a readable JWT.
 QString tokenIdOf(const QByteArray &token);
 
