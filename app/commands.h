@@ -42,3 +42,5 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `diff ID ID [--folder DIR]`: exit 0 when the same, 1 when they differ, 2 on an error.
 int runDiff(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `[open] [FOLDER] [--plugin FILE] [--port P] [--sandbox-port Q]`: the workbench window.
+int runWindow(int argc, char *argv[]);

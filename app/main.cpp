@@ -1,7 +1,8 @@
-// kiket-workbench: the command line of the workbench (the window arrives in a later version).
+// kiket-workbench: the workbench window, and its command line.
 #include "commands.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QHash>
 #include <QTextStream>
 
@@ -11,6 +12,7 @@ const char kUsage[]
     = "usage: kiket-workbench COMMAND [options]\n"
       "\n"
       "Commands:\n"
+      "  open     the workbench window on an extension folder (also: no command, or a folder)\n"
       "  serve    run the sandbox platform and the listener for an extension folder\n"
       "  send     send a delivery as the platform does\n"
       "  replay   send a captured delivery again, in a replay mode\n"
@@ -25,6 +27,10 @@ const char kUsage[]
 
 int main(int argc, char *argv[])
 {
+    // No command, or "open": the window. Every other command runs without a display.
+    const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
+    if (first.isEmpty() || first == "open" || QFileInfo(QString::fromLocal8Bit(first)).isDir())
+        return runWindow(argc, argv);
     QCoreApplication app(argc, argv);
     app.setApplicationName(QStringLiteral("kiket-workbench"));
     QTextStream out(stdout);
@@ -44,9 +50,7 @@ int main(int argc, char *argv[])
         out << kUsage;
         return ExitOk;
     }
-    err << (command.isEmpty()
-            ? QStringLiteral("kiket-workbench: no command given (try --help)")
-            : QStringLiteral("kiket-workbench: unknown command '%1' (try --help)").arg(command))
+    err << QStringLiteral("kiket-workbench: unknown command '%1' (try --help)").arg(command)
         << Qt::endl;
     return ExitUsage;
 }

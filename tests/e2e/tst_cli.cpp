@@ -58,7 +58,6 @@ private slots:
     void usageErrorsAreOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
-        QTest::newRow("no command") << QStringList();
         QTest::newRow("unknown command") << QStringList { "frobnicate" };
         QTest::newRow("verify without secret")
             << QStringList { "verify", "--timestamp", "1", "--signature", "x" };

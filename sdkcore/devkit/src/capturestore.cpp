@@ -292,6 +292,12 @@ int CaptureStore::adoptChildren(qint64 parentId, const QString &tokenId)
     return q.exec() ? q.numRowsAffected() : 0;
 }
 
+QList<Exchange> CaptureStore::logsBetween(const QDateTime &from, const QDateTime &to) const
+{
+    return select(QStringLiteral("WHERE kind = 'log' AND started_ms BETWEEN ? AND ?"),
+        { from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch() }, 500);
+}
+
 qint64 CaptureStore::count() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));

@@ -1,5 +1,8 @@
 #include "kiket/devkit/capturewriter.h"
 
+#include <QCoreApplication>
+#include <QPointer>
+
 namespace kiket::devkit {
 
 namespace {
@@ -89,6 +92,32 @@ void CaptureWriter::flush()
         QMetaObject::invokeMethod(
             batch[i].receiver, [done = batch[i].done, id] { done(id); }, Qt::QueuedConnection);
     }
+}
+
+void CaptureWriter::findLater(
+    qint64 id, QObject *receiver, std::function<void(const Detail &)> done)
+{
+    QPointer<QObject> guard(receiver);
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, id, guard, done = std::move(done)] {
+            Detail detail;
+            detail.exchange = m_store->find(id);
+            if (detail.exchange) {
+                detail.children = m_store->children(id);
+                detail.logLines
+                    = m_store->logsBetween(detail.exchange->started, detail.exchange->finished);
+            }
+            // Checked on the application's thread, where the receiver lives and may go away.
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [guard, done, detail] {
+                    if (guard)
+                        done(detail);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 void CaptureWriter::flushQueued()

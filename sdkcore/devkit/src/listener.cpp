@@ -25,7 +25,10 @@ Exchange deliveryExchange(
     e.responseHeaders = outcome.response.headers;
     e.responseBody = outcome.response.body;
     e.event = outcome.event;
-    e.version = outcome.version.isEmpty() ? outcome.requestedVersion : outcome.version;
+    e.version = !outcome.version.isEmpty() ? outcome.version
+        : !outcome.requestedVersion.isEmpty()
+        ? outcome.requestedVersion
+        : deliveryRoute(request).second; // stopped before routing
     e.handlerKind = QStringLiteral("in-process");
     e.replayOf = request.header(kReplayOfHeaderName).toLongLong();
     const QJsonObject payload = QJsonDocument::fromJson(request.body).object();

@@ -37,6 +37,8 @@ public:
     std::optional<Exchange> find(qint64 id) const;
     /// API calls and other exchanges linked to a delivery, oldest first.
     QList<Exchange> children(qint64 parentId) const;
+    /// Output lines of the extension between two moments, oldest first.
+    QList<Exchange> logsBetween(const QDateTime &from, const QDateTime &to) const;
     qint64 count() const;
     /// Makes the unlinked exchanges made with a runtime token children of the delivery that carried
     /// it.

@@ -30,6 +30,18 @@ public:
     /// See CaptureStore::loadSummaries().
     QList<ExchangeSummary> loadSummaries(int limit = -1);
     std::optional<Exchange> find(qint64 id);
+    /// What the window shows of one exchange: it, the API calls it made, the extension's output
+    /// while it ran.
+    struct Detail
+    {
+        std::optional<Exchange> exchange;
+        QList<Exchange> children;
+        QList<Exchange> logLines;
+    };
+    /// find() without waiting: the exchange (or nothing) with its children and log lines arrive at
+    /// done on the application's main thread, unless the receiver (an object of that thread) is
+    /// gone by then. For the GUI, which must not wait for the disk.
+    void findLater(qint64 id, QObject *receiver, std::function<void(const Detail &)> done);
     /// See CaptureStore::adoptChildren().
     int adoptChildren(qint64 parentId, const QString &tokenId);
     /// A problem met while opening the store (empty when none).

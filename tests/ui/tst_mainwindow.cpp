@@ -1,0 +1,85 @@
+// The window on a real session (the example extension in-process), offscreen: deliveries sent from
+// the window arrive in the list, the detail explains the verdict, the filter bar validates.
+#include "exchangedetail.h"
+#include "mainwindow.h"
+#include "trafficmodel.h"
+
+#include <kiket/devkit/session.h>
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace kiket;
+using namespace kiket::ui;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sendFilterAndExplain()
+    {
+        QTemporaryDir folder;
+        QVERIFY(QFile::copy(QStringLiteral(EXAMPLE_MANIFEST), folder.filePath("extension.yaml")));
+        qputenv("KIKET_WEBHOOK_SECRET", "window-secret");
+        TrafficModel traffic;
+        devkit::SessionOverrides o;
+        o.plugin = QStringLiteral(HELLO_PLUGIN);
+        o.listenerPort = 0;
+        o.sandboxPort = 0;
+        auto session
+            = devkit::Session::open(folder.path(), o, [&traffic](const devkit::Exchange &e) {
+                  if (e.kind != devkit::ExchangeKind::Log)
+                      traffic.add(devkit::summaryOf(e));
+              });
+        QVERIFY2(session.ok(), qPrintable(session.ok() ? QString() : session.error().toString()));
+        MainWindow window(*session.value(), traffic);
+        window.show();
+        QAbstractItemModelTester tester(
+            window.trafficView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        window.sendSample(QStringLiteral("issue.created"));
+        // The delivery and its API calls (events.log, secrets.set) and the telemetry report.
+        QTRY_VERIFY_WITH_TIMEOUT(traffic.rowCount() >= 3, 10000);
+        int deliveryRow = -1;
+        for (int row = 0; row < traffic.rowCount(); ++row)
+            if (traffic.summaryAt(row).kind == devkit::ExchangeKind::Delivery)
+                deliveryRow = row;
+        QVERIFY(deliveryRow >= 0);
+        QCOMPARE(traffic.summaryAt(deliveryRow).status, 200);
+
+        // Selecting it loads the detail off the GUI thread.
+        QTableView *view = window.trafficView();
+        auto *proxy = qobject_cast<QSortFilterProxyModel *>(view->model());
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(deliveryRow, 0)));
+        auto *overview = window.detail()->findChild<QTextBrowser *>();
+        QVERIFY(overview);
+        QTRY_VERIFY_WITH_TIMEOUT(overview->toPlainText().contains("Signature: ok"), 5000);
+        QVERIFY(!overview->toPlainText().contains("window-secret"));
+
+        // The filter bar: a valid expression filters, a wrong one says why and keeps the list.
+        QLineEdit *filter = window.filterEdit();
+        filter->setText(QStringLiteral("kind:api"));
+        QVERIFY(view->model()->rowCount() >= 2);
+        for (int row = 0; row < view->model()->rowCount(); ++row)
+            QCOMPARE(view->model()->index(row, TrafficModel::Kind).data().toString(),
+                QStringLiteral("api-call"));
+        const int apiRows = view->model()->rowCount();
+        filter->setText(QStringLiteral("knd:api"));
+        QVERIFY(filter->toolTip().contains("unknown field 'knd'"));
+        QCOMPARE(view->model()->rowCount(), apiRows);
+        filter->clear();
+        QCOMPARE(view->model()->rowCount(), traffic.rowCount());
+        QVERIFY(adviceFor(QStringLiteral("stale")).contains("re-signing"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,138 @@
+#include "exchangedetail.h"
+
+#include <kiket/devkit/export.h>
+
+#include <QFontDatabase>
+#include <QJsonDocument>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QTextBrowser>
+
+namespace kiket::ui {
+
+using devkit::Exchange;
+
+namespace {
+
+QPlainTextEdit *textPane()
+{
+    auto *edit = new QPlainTextEdit;
+    edit->setReadOnly(true);
+    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    return edit;
+}
+
+// Headers, a blank line, and the body pretty-printed when it is JSON; secrets shown redacted.
+QString message(const HeaderList &headers, const QByteArray &body)
+{
+    QString out;
+    for (const auto &h : headers)
+        out += QString::fromLatin1(h.first + ": " + h.second) + QLatin1Char('\n');
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    out += QLatin1Char('\n');
+    out += doc.isNull() ? QString::fromUtf8(body)
+                        : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    return out;
+}
+
+} // namespace
+
+QString adviceFor(const QString &cause)
+{
+    static const QHash<QString, QString> advice {
+        { QStringLiteral("stale"),
+            QStringLiteral("The delivery was sent again as it was: replay it with re-signing.") },
+        { QStringLiteral("future"),
+            QStringLiteral("The sender's clock is ahead: check the time on both machines.") },
+        { QStringLiteral("mismatch"),
+            QStringLiteral("Check that the extension and the workbench use the same webhook "
+                           "secret, and that the body was not changed after signing.") },
+        { QStringLiteral("header-missing"),
+            QStringLiteral("The delivery was not signed: send it with a webhook secret set.") },
+        { QStringLiteral("no-secret"),
+            QStringLiteral("No webhook secret is configured: set KIKET_WEBHOOK_SECRET or the "
+                           "manifest's delivery_secret.") },
+        { QStringLiteral("timestamp-malformed"),
+            QStringLiteral("X-Kiket-Timestamp must be unix seconds.") },
+    };
+    return advice.value(cause);
+}
+
+ExchangeDetail::ExchangeDetail(QWidget *parent)
+    : QTabWidget(parent)
+    , m_overview(new QTextBrowser)
+    , m_request(textPane())
+    , m_response(textPane())
+    , m_children(new QListWidget)
+    , m_log(textPane())
+{
+    addTab(m_overview, tr("&Overview"));
+    addTab(m_request, tr("&Request"));
+    addTab(m_response, tr("Res&ponse"));
+    addTab(m_children, tr("&Linked calls"));
+    addTab(m_log, tr("Lo&g"));
+    connect(m_children, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        emit exchangeActivated(item->data(Qt::UserRole).toLongLong());
+    });
+}
+
+void ExchangeDetail::show(
+    const Exchange &original, const QList<Exchange> &children, const QList<Exchange> &logLines)
+{
+    const Exchange e = devkit::redacted(original); // secrets stay masked in the window
+    QString html = QStringLiteral("<h3>%1 %2</h3>")
+                       .arg(QString::fromLatin1(e.method).toHtmlEscaped(),
+                           QString::fromLatin1(e.target).toHtmlEscaped());
+    html += QStringLiteral("<p>%1 · status %2 · %3</p>")
+                .arg(devkit::exchangeKindName(e.kind))
+                .arg(e.status)
+                .arg(e.started.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
+    if (!e.authCause.isEmpty()) {
+        html += QStringLiteral("<p><b>Signature: %1</b> — %2</p>")
+                    .arg(e.authCause.toHtmlEscaped(), e.authDetail.toHtmlEscaped());
+        const QString advice = adviceFor(e.authCause);
+        if (!advice.isEmpty())
+            html += QStringLiteral("<p><i>%1</i></p>").arg(advice.toHtmlEscaped());
+    }
+    if (!e.error.isEmpty())
+        html += QStringLiteral("<p><b>Error:</b> %1</p>").arg(e.error.toHtmlEscaped());
+    if (!e.timings.isEmpty()) {
+        html += QStringLiteral("<table>");
+        for (auto it = e.timings.begin(); it != e.timings.end(); ++it)
+            html += QStringLiteral("<tr><td>%1</td><td align=right>%2 ms</td></tr>")
+                        .arg(it.key())
+                        .arg(it.value().toDouble(), 0, 'f', 3);
+        html += QStringLiteral("</table>");
+    }
+    if (!e.note.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(e.note.toHtmlEscaped());
+    m_overview->setHtml(html);
+    m_request->setPlainText(message(e.requestHeaders, e.requestBody));
+    m_response->setPlainText(message(e.responseHeaders, e.responseBody));
+    m_children->clear();
+    for (const Exchange &child : children) {
+        auto *item = new QListWidgetItem(QStringLiteral("%1  %2 %3  → %4")
+                                             .arg(child.event, QString::fromLatin1(child.method),
+                                                 QString::fromLatin1(child.target))
+                                             .arg(child.status));
+        item->setData(Qt::UserRole, child.id);
+        m_children->addItem(item);
+    }
+    QStringList lines;
+    for (const Exchange &line : logLines)
+        lines << QStringLiteral("%1 %2 %3")
+                     .arg(line.started.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
+                         line.event, line.note);
+    m_log->setPlainText(lines.join(QLatin1Char('\n')));
+}
+
+void ExchangeDetail::clear()
+{
+    m_overview->clear();
+    m_request->clear();
+    m_response->clear();
+    m_children->clear();
+    m_log->clear();
+}
+
+} // namespace kiket::ui

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace kiket::devkit {
+class Session;
+}
+
+namespace kiket::ui {
+
+class ExchangeDetail;
+class TrafficFilter;
+class TrafficModel;
+
+/// The workbench window: a header strip with the folder's state, the filter bar, the traffic list
+/// and the detail of the selected exchange.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    /// The model is fed by the session's capture hook; the window shows and filters it.
+    MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget *parent = nullptr);
+
+    /// Shows a message from the session (thread-safe).
+    void showMessage(const QString &message);
+    /// Sends the catalogue's sample of the event to the listener, signed (off the GUI thread).
+    void sendSample(const QString &event);
+    QTableView *trafficView() const { return m_view; }
+    ExchangeDetail *detail() const { return m_detail; }
+    QLineEdit *filterEdit() const { return m_filter; }
+
+private:
+    void buildActions();
+    void refreshHeader();
+    void applyFilter(const QString &text);
+    void selectionChanged();
+    void selectExchange(qint64 id);
+
+    devkit::Session &m_session;
+    TrafficModel &m_traffic;
+    TrafficFilter *m_proxy;
+    QTableView *m_view;
+    ExchangeDetail *m_detail;
+    QLineEdit *m_filter;
+    QLabel *m_header;
+    QComboBox *m_event;
+    bool m_followTail = true;
+};
+
+} // namespace kiket::ui
