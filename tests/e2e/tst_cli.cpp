@@ -215,7 +215,7 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("KIKET_WEBHOOK_SECRET", "serve-secret");
         QProcess serve;
-        serve.setProcessEnvironment(env);
+        serve.setProcessEnvironment(serveEnvironment(env));
         serve.start(QStringLiteral(KIKET_WORKBENCH_BINARY),
             { "serve", folder.path(), "--plugin", HELLO_PLUGIN, "--port", port, "--sandbox-port",
                 sandboxPort });
