@@ -78,6 +78,23 @@ private slots:
         filter->clear();
         QCOMPARE(view->model()->rowCount(), traffic.rowCount());
         QVERIFY(adviceFor(QStringLiteral("stale")).contains("re-signing"));
+
+        // Replaying the selected delivery: the replay's capture is selected when it arrives.
+        const qint64 original = traffic.summaryAt(deliveryRow).id;
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(deliveryRow, 0)));
+        QVERIFY(window.replaySelected(devkit::ReplayMode::Stale));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view->currentIndex().data(TrafficModel::IdRole).toLongLong() != original, 10000);
+        const int replayRow
+            = traffic.rowOf(view->currentIndex().data(TrafficModel::IdRole).toLongLong());
+        QCOMPARE(traffic.summaryAt(replayRow).replayOf, original);
+        QCOMPARE(traffic.summaryAt(replayRow).status, 401);
+        QCOMPARE(traffic.summaryAt(replayRow).authCause, QStringLiteral("stale"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            overview->toPlainText().contains("replay it with re-signing"), 5000);
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(0, 0)));
+        QVERIFY(traffic.summaryAt(0).kind == devkit::ExchangeKind::Delivery
+            || !window.replaySelected(devkit::ReplayMode::Resign)); // only deliveries replay
     }
 };
 

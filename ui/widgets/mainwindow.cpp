@@ -71,7 +71,13 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         &MainWindow::selectionChanged);
     connect(m_detail, &ExchangeDetail::exchangeActivated, this, &MainWindow::selectExchange);
-    connect(&traffic, &TrafficModel::appended, this, [this] {
+    connect(&traffic, &TrafficModel::appended, this, [this](int first, int last) {
+        for (int row = first; m_awaitingReplayOf && row <= last; ++row) {
+            if (m_traffic.summaryAt(row).replayOf == m_awaitingReplayOf) {
+                m_awaitingReplayOf = 0;
+                selectExchange(m_traffic.summaryAt(row).id);
+            }
+        }
         if (m_followTail)
             m_view->scrollToBottom();
     });
@@ -92,6 +98,15 @@ void MainWindow::buildActions()
     QAction *send = traffic->addAction(
         tr("&Send delivery"), this, [this] { sendSample(m_event->currentText()); });
     send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    QMenu *replay = traffic->addMenu(tr("&Replay selected"));
+    for (const devkit::ReplayMode mode : devkit::replayModes()) {
+        QAction *action = replay->addAction(devkit::replayModeName(mode), this, [this, mode] {
+            if (!replaySelected(mode))
+                statusBar()->showMessage(tr("Select a delivery to replay"), 4000);
+        });
+        if (mode == devkit::ReplayMode::Resign)
+            action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    }
     QAction *follow = traffic->addAction(tr("&Follow the tail"));
     follow->setCheckable(true);
     follow->setChecked(true);
@@ -178,6 +193,24 @@ void MainWindow::showMessage(const QString &message)
     });
 }
 
+QByteArray MainWindow::webhookSecret() const
+{
+    const Sdk *sdk = m_session.listener().sdk();
+    if (sdk && !sdk->config().webhookSecret.isEmpty())
+        return sdk->config().webhookSecret.toUtf8();
+    return qgetenv("KIKET_WEBHOOK_SECRET");
+}
+
+void MainWindow::deliver(const HttpRequest &request, const QString &what)
+{
+    const QString to = m_session.listenerUrl();
+    // The answer is captured by the listener; the window only reports that it came.
+    QThreadPool::globalInstance()->start([this, request, to, what] {
+        const HttpResponse response = sendHttp(to, request, 10000);
+        showMessage(tr("%1: HTTP %2").arg(what).arg(response.status));
+    });
+}
+
 void MainWindow::sendSample(const QString &event)
 {
     const auto catalogue = devkit::EventCatalogue::builtIn();
@@ -188,20 +221,33 @@ void MainWindow::sendSample(const QString &event)
     spec.event = event;
     spec.version = sample->version;
     spec.payload = sample->payload;
-    const Sdk *sdk = m_session.listener().sdk();
-    spec.webhookSecret = qgetenv("KIKET_WEBHOOK_SECRET");
-    if (sdk && !sdk->config().webhookSecret.isEmpty())
-        spec.webhookSecret = sdk->config().webhookSecret.toUtf8();
+    spec.webhookSecret = webhookSecret();
     spec.issuer = &m_session.sandbox().issuer();
     spec.grant.scopes = { QStringLiteral("*") };
     spec.apiBaseUrl = m_session.sandboxUrl();
-    const HttpRequest request = devkit::prepareDelivery(spec).request;
-    const QString to = m_session.listenerUrl();
-    // The answer is captured by the listener; the window only reports that it came.
-    QThreadPool::globalInstance()->start([this, request, to, event] {
-        const HttpResponse response = sendHttp(to, request, 10000);
-        showMessage(tr("%1: HTTP %2").arg(event).arg(response.status));
-    });
+    deliver(devkit::prepareDelivery(spec).request, event);
+}
+
+bool MainWindow::replaySelected(devkit::ReplayMode mode)
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return false;
+    const qint64 id = current.data(TrafficModel::IdRole).toLongLong();
+    const int row = m_traffic.rowOf(id);
+    if (row < 0 || m_traffic.summaryAt(row).kind != devkit::ExchangeKind::Delivery)
+        return false;
+    m_session.captures().findLater(
+        id, this, [this, mode, id](const devkit::CaptureWriter::Detail &d) {
+            if (!d.exchange)
+                return;
+            HttpRequest request
+                = devkit::prepareReplay(devkit::requestOf(*d.exchange), mode, webhookSecret());
+            request.headers.append({ devkit::kReplayOfHeaderName, QByteArray::number(id) });
+            m_awaitingReplayOf = id;
+            deliver(request, tr("replay of #%1 (%2)").arg(id).arg(devkit::replayModeName(mode)));
+        });
+    return true;
 }
 
 } // namespace kiket::ui

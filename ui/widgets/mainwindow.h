@@ -1,5 +1,7 @@
 #pragma once
 
+#include <kiket/devkit/delivery.h>
+
 #include <QMainWindow>
 
 class QComboBox;
@@ -31,6 +33,9 @@ public:
     void showMessage(const QString &message);
     /// Sends the catalogue's sample of the event to the listener, signed (off the GUI thread).
     void sendSample(const QString &event);
+    /// Sends the selected delivery again in a replay mode; its capture is selected when it
+    /// arrives. False when no delivery is selected.
+    bool replaySelected(devkit::ReplayMode mode);
     QTableView *trafficView() const { return m_view; }
     ExchangeDetail *detail() const { return m_detail; }
     QLineEdit *filterEdit() const { return m_filter; }
@@ -51,6 +56,9 @@ private:
     QLabel *m_header;
     QComboBox *m_event;
     bool m_followTail = true;
+    qint64 m_awaitingReplayOf = 0; // select the capture that replays this one
+    QByteArray webhookSecret() const;
+    void deliver(const HttpRequest &request, const QString &what);
 };
 
 } // namespace kiket::ui
