@@ -7,7 +7,9 @@
 #include <kiket/devkit/session.h>
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
@@ -78,6 +80,14 @@ private slots:
         filter->clear();
         QCOMPARE(view->model()->rowCount(), traffic.rowCount());
         QVERIFY(adviceFor(QStringLiteral("stale")).contains("re-signing"));
+
+        // Copying the selected delivery: a curl command with the signature redacted.
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(deliveryRow, 0)));
+        QGuiApplication::clipboard()->clear();
+        QVERIFY(window.copySelected(QStringLiteral("curl")));
+        QTRY_VERIFY_WITH_TIMEOUT(QGuiApplication::clipboard()->text().startsWith("curl "), 5000);
+        QVERIFY(QGuiApplication::clipboard()->text().contains("X-Kiket-Signature: [redacted]"));
+        QVERIFY(QGuiApplication::clipboard()->text().contains(session.value()->listenerUrl()));
 
         // Replaying the selected delivery: the replay's capture is selected when it arrives.
         const qint64 original = traffic.summaryAt(deliveryRow).id;

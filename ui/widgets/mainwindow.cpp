@@ -6,14 +6,17 @@
 
 #include <kiket/devkit/delivery.h>
 #include <kiket/devkit/eventcatalogue.h>
+#include <kiket/devkit/export.h>
 #include <kiket/devkit/listener.h>
 #include <kiket/devkit/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 #include <kiket/sdk.h>
 
 #include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QCompleter>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -106,6 +109,19 @@ void MainWindow::buildActions()
         });
         if (mode == devkit::ReplayMode::Resign)
             action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    }
+    QMenu *copy = traffic->addMenu(tr("&Copy selected as"));
+    for (const QString &format :
+        { QStringLiteral("curl"), QStringLiteral("har"), QStringLiteral("ndjson") }) {
+        QAction *action = copy->addAction(format == QLatin1String("curl") ? tr("cURL command")
+                : format == QLatin1String("har")                          ? tr("HAR")
+                                                                          : tr("NDJSON"),
+            this, [this, format] {
+                if (!copySelected(format))
+                    statusBar()->showMessage(tr("Select an exchange to copy"), 4000);
+            });
+        if (format == QLatin1String("curl"))
+            action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     }
     QAction *follow = traffic->addAction(tr("&Follow the tail"));
     follow->setCheckable(true);
@@ -226,6 +242,30 @@ void MainWindow::sendSample(const QString &event)
     spec.grant.scopes = { QStringLiteral("*") };
     spec.apiBaseUrl = m_session.sandboxUrl();
     deliver(devkit::prepareDelivery(spec).request, event);
+}
+
+bool MainWindow::copySelected(const QString &format)
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return false;
+    const qint64 id = current.data(TrafficModel::IdRole).toLongLong();
+    m_session.captures().findLater(
+        id, this, [this, format](const devkit::CaptureWriter::Detail &d) {
+            if (!d.exchange)
+                return;
+            devkit::ExportOptions options;
+            options.baseUrl = m_session.listenerUrl();
+            const QString text = format == QLatin1String("curl")
+                ? devkit::toCurl(*d.exchange, options)
+                : QString::fromUtf8(format == QLatin1String("har")
+                        ? devkit::toHar({ *d.exchange }, options)
+                        : devkit::toNdjson({ *d.exchange }, options));
+            QGuiApplication::clipboard()->setText(text);
+            statusBar()->showMessage(
+                tr("Copied #%1 as %2 (secrets redacted)").arg(d.exchange->id).arg(format), 4000);
+        });
+    return true;
 }
 
 bool MainWindow::replaySelected(devkit::ReplayMode mode)

@@ -36,6 +36,9 @@ public:
     /// Sends the selected delivery again in a replay mode; its capture is selected when it
     /// arrives. False when no delivery is selected.
     bool replaySelected(devkit::ReplayMode mode);
+    /// Puts the selected exchange on the clipboard as a curl command, HAR or NDJSON (secrets
+    /// redacted). False when nothing is selected.
+    bool copySelected(const QString &format);
     QTableView *trafficView() const { return m_view; }
     ExchangeDetail *detail() const { return m_detail; }
     QLineEdit *filterEdit() const { return m_filter; }
