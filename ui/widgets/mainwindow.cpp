@@ -134,9 +134,10 @@ void MainWindow::buildActions()
         = traffic->addAction(tr("F&ilter…"), m_filter, [this] { m_filter->setFocus(); });
     focusFilter->setShortcut(QKeySequence::Find);
 
-    const auto catalogue = devkit::EventCatalogue::builtIn();
-    if (catalogue)
-        m_event->addItems(catalogue.value().names());
+    if (auto catalogue = devkit::EventCatalogue::builtIn()) {
+        m_catalogue = std::move(catalogue).value();
+        m_event->addItems(m_catalogue->names());
+    }
     m_event->setCurrentText(QStringLiteral("issue.created"));
     QToolBar *bar = addToolBar(tr("Send"));
     bar->setObjectName(QStringLiteral("send-toolbar"));
@@ -163,12 +164,9 @@ void MainWindow::refreshHeader()
 void MainWindow::applyFilter(const QString &text)
 {
     const auto applied = m_proxy->setExpression(text);
-    QPalette palette = m_filter->palette();
-    const QColor tint = text.isEmpty() ? QColor()
-        : applied                      ? QColor(220, 245, 220)
-                                       : QColor(250, 215, 215);
-    palette.setColor(
-        QPalette::Base, tint.isValid() ? tint : QLineEdit().palette().color(QPalette::Base));
+    QPalette palette; // the application's, when the bar is empty
+    if (!text.isEmpty())
+        palette.setColor(QPalette::Base, applied ? QColor(220, 245, 220) : QColor(250, 215, 215));
     m_filter->setPalette(palette);
     m_filter->setToolTip(applied
             ? QString()
@@ -229,8 +227,7 @@ void MainWindow::deliver(const HttpRequest &request, const QString &what)
 
 void MainWindow::sendSample(const QString &event)
 {
-    const auto catalogue = devkit::EventCatalogue::builtIn();
-    const auto sample = catalogue ? catalogue.value().find(event) : std::nullopt;
+    const auto sample = m_catalogue ? m_catalogue->find(event) : std::nullopt;
     if (!sample)
         return;
     devkit::DeliverySpec spec;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <kiket/devkit/delivery.h>
+#include <kiket/devkit/eventcatalogue.h>
 
 #include <QMainWindow>
 
@@ -59,6 +60,7 @@ private:
     QLabel *m_header;
     QComboBox *m_event;
     bool m_followTail = true;
+    std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries
     qint64 m_awaitingReplayOf = 0; // select the capture that replays this one
     QByteArray webhookSecret() const;
     void deliver(const HttpRequest &request, const QString &what);

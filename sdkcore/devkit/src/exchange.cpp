@@ -2,6 +2,9 @@
 
 #include <kiket/jwt.h>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace kiket::devkit {
 
 namespace {
@@ -28,6 +31,35 @@ QString tokenIdOf(const QByteArray &token)
 {
     const auto decoded = decodeJwt(token);
     return decoded ? decoded.value().claims.value(QStringLiteral("jti")).toString() : QString();
+}
+
+Exchange exchangeOf(ExchangeKind kind, const HttpRequest &request, const HttpResponse &response,
+    const QDateTime &started, const QDateTime &finished)
+{
+    Exchange e;
+    e.kind = kind;
+    e.started = started;
+    e.finished = finished;
+    e.method = request.method;
+    e.target = request.target;
+    e.requestHeaders = request.headers;
+    e.requestBody = request.body;
+    e.status = response.status;
+    e.responseHeaders = response.headers;
+    e.responseBody = response.body;
+    return e;
+}
+
+void linkDelivery(Exchange &delivery, const HttpRequest &request)
+{
+    delivery.replayOf = request.header(kReplayOfHeaderName).toLongLong();
+    delivery.tokenId = tokenIdOf(QJsonDocument::fromJson(request.body)
+                                     .object()
+                                     .value(QStringLiteral("authentication"))
+                                     .toObject()
+                                     .value(QStringLiteral("runtime_token"))
+                                     .toString()
+                                     .toUtf8());
 }
 
 ExchangeSummary summaryOf(const Exchange &e)

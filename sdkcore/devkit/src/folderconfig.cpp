@@ -127,14 +127,20 @@ std::optional<HandlerKind> handlerKindFromName(const QString &name)
     return std::nullopt;
 }
 
-std::optional<CannedAnswer> FolderConfig::cannedFor(
-    const QString &event, const QString &version) const
+std::optional<CannedAnswer> findCanned(
+    const QList<CannedAnswer> &answers, const QString &event, const QString &version)
 {
-    for (const CannedAnswer &a : canned) {
+    for (const CannedAnswer &a : answers) {
         if (a.event == event && (a.version.isEmpty() || a.version == version))
             return a;
     }
     return std::nullopt;
+}
+
+std::optional<CannedAnswer> FolderConfig::cannedFor(
+    const QString &event, const QString &version) const
+{
+    return findCanned(canned, event, version);
 }
 
 QString workbenchYamlPath(const QString &folder)

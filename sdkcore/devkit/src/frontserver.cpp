@@ -5,7 +5,6 @@
 #include <kiket/hmac.h>
 
 #include <QCoreApplication>
-#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
 
@@ -73,14 +72,8 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
     const QDateTime received = QDateTime::currentDateTimeUtc();
     if (m_target.kind == HandlerKind::Canned) {
         const auto [event, version] = deliveryRoute(request);
-        CannedAnswer canned;
-        for (const CannedAnswer &a : m_target.canned) {
-            if (a.event == event && (a.version.isEmpty() || a.version == version)) {
-                canned = a;
-                break;
-            }
-        }
-        if (canned.event.isEmpty()) {
+        const std::optional<CannedAnswer> found = findCanned(m_target.canned, event, version);
+        if (!found) {
             answer(request, responder,
                 HttpResponse::error(404,
                     QStringLiteral("No canned answer for %1 %2 in .kiket/workbench.yaml")
@@ -89,10 +82,11 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
                 received, {}, {});
             return;
         }
-        const HttpResponse response { canned.status, canned.headers, canned.body };
-        QTimer::singleShot(canned.delayMs, m_server, [=, this] {
-            answer(request, responder, response, received,
-                { { QStringLiteral("delay"), canned.delayMs } }, QStringLiteral("canned"));
+        const HttpResponse response { found->status, found->headers, found->body };
+        const int delayMs = found->delayMs;
+        QTimer::singleShot(delayMs, m_server, [=, this] {
+            answer(request, responder, response, received, { { QStringLiteral("delay"), delayMs } },
+                QStringLiteral("canned"));
         });
         return;
     }
@@ -120,32 +114,16 @@ void FrontServer::answer(const HttpRequest &request, const Responder &responder,
     const HttpResponse &response, const QDateTime &received, const QJsonObject &timings,
     const QString &note)
 {
-    Exchange e;
-    e.kind = ExchangeKind::Delivery;
-    e.started = received;
-    e.finished = QDateTime::currentDateTimeUtc();
+    Exchange e = exchangeOf(
+        ExchangeKind::Delivery, request, response, received, QDateTime::currentDateTimeUtc());
     e.timings = timings;
     e.timings.insert(QStringLiteral("total"), received.msecsTo(e.finished));
-    e.method = request.method;
-    e.target = request.target;
-    e.requestHeaders = request.headers;
-    e.requestBody = request.body;
-    e.status = response.status;
-    e.responseHeaders = response.headers;
-    e.responseBody = response.body;
     std::tie(e.event, e.version) = deliveryRoute(request);
     e.handlerKind = handlerKindName(m_target.kind);
     e.note = note;
     if (response.status == 502 || response.status == 504)
         e.error = note;
-    e.replayOf = request.header(kReplayOfHeaderName).toLongLong();
-    e.tokenId = tokenIdOf(QJsonDocument::fromJson(request.body)
-                              .object()
-                              .value(QStringLiteral("authentication"))
-                              .toObject()
-                              .value(QStringLiteral("runtime_token"))
-                              .toString()
-                              .toUtf8());
+    linkDelivery(e, request);
     if (!e.event.isEmpty()) { // the verdict the extension should reach, for the user to compare
         HmacInput in;
         in.secret = m_target.webhookSecret;

@@ -3,40 +3,20 @@
 #include "frontserver.h"
 #include "modulewatch.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-
-#include <kiket/jwt.h>
-
 namespace kiket::devkit {
 
 Exchange deliveryExchange(
     const HttpRequest &request, const DeliveryOutcome &outcome, const QDateTime &started)
 {
-    Exchange e;
-    e.kind = ExchangeKind::Delivery;
-    e.started = started;
-    e.finished = QDateTime::currentDateTimeUtc();
-    e.method = request.method;
-    e.target = request.target;
-    e.requestHeaders = request.headers;
-    e.requestBody = request.body;
-    e.status = outcome.response.status;
-    e.responseHeaders = outcome.response.headers;
-    e.responseBody = outcome.response.body;
+    Exchange e = exchangeOf(ExchangeKind::Delivery, request, outcome.response, started,
+        QDateTime::currentDateTimeUtc());
     e.event = outcome.event;
     e.version = !outcome.version.isEmpty() ? outcome.version
         : !outcome.requestedVersion.isEmpty()
         ? outcome.requestedVersion
         : deliveryRoute(request).second; // stopped before routing
     e.handlerKind = QStringLiteral("in-process");
-    e.replayOf = request.header(kReplayOfHeaderName).toLongLong();
-    const QJsonObject payload = QJsonDocument::fromJson(request.body).object();
-    e.tokenId = tokenIdOf(payload.value(QStringLiteral("authentication"))
-                              .toObject()
-                              .value(QStringLiteral("runtime_token"))
-                              .toString()
-                              .toUtf8());
+    linkDelivery(e, request);
     if (outcome.hmac) {
         e.authCause = outcome.hmac->causeName();
         e.authDetail = outcome.hmac->explanation();

@@ -302,20 +302,12 @@ HttpResponse SandboxPlatform::Private::secrets(
 Exchange apiCallExchange(const SandboxCall &call)
 {
     const HttpRequest &request = call.request;
-    Exchange e;
-    e.kind = request.path() == "/api/v1/ext/telemetry" ? ExchangeKind::Telemetry
-        : request.path() == "/.well-known/jwks.json"   ? ExchangeKind::Jwks
-                                                       : ExchangeKind::ApiCall;
-    e.started = call.received;
-    e.finished = call.received.addMSecs(qint64(call.handledMs));
+    const ExchangeKind kind = request.path() == "/api/v1/ext/telemetry" ? ExchangeKind::Telemetry
+        : request.path() == "/.well-known/jwks.json"                    ? ExchangeKind::Jwks
+                                                                        : ExchangeKind::ApiCall;
+    Exchange e = exchangeOf(kind, request, call.response, call.received,
+        call.received.addMSecs(qint64(call.handledMs)));
     e.timings.insert(QStringLiteral("handled"), call.handledMs);
-    e.method = request.method;
-    e.target = request.target;
-    e.requestHeaders = request.headers;
-    e.requestBody = request.body;
-    e.status = call.response.status;
-    e.responseHeaders = call.response.headers;
-    e.responseBody = call.response.body;
     e.event = call.endpoint;
     const QByteArray token = request.header("x-kiket-runtime-token");
     e.tokenId = tokenIdOf(token.isEmpty() ? request.header("x-runtime-token") : token);

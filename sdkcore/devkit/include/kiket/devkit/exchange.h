@@ -75,6 +75,13 @@ struct ExchangeSummary
 /// The list row of an exchange.
 ExchangeSummary summaryOf(const Exchange &exchange);
 
+/// A capture of one request and its answer: kind, times, request and response filled in.
+Exchange exchangeOf(ExchangeKind kind, const HttpRequest &request, const HttpResponse &response,
+    const QDateTime &started, const QDateTime &finished);
+/// Sets what ties a captured delivery to others: the jti of the runtime token in its body (its API
+/// calls carry the same) and the exchange it replays (X-Kiket-Replay-Of).
+void linkDelivery(Exchange &delivery, const HttpRequest &request);
+
 /// The jti of a runtime token, or an empty string when it is not a readable JWT.
 QString tokenIdOf(const QByteArray &token);
 

@@ -32,6 +32,10 @@ struct CannedAnswer
     int delayMs = 0;
 };
 
+/// The first answer for the event and version, if any.
+std::optional<CannedAnswer> findCanned(
+    const QList<CannedAnswer> &answers, const QString &event, const QString &version);
+
 /// How the workbench runs an extension folder: detected from its files, then overridden by
 /// `.kiket/workbench.yaml`.
 struct FolderConfig
