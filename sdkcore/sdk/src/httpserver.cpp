@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <vector>
 
 namespace kiket {
 
@@ -33,8 +34,8 @@ protected:
 
 } // namespace
 
-// Lets worker threads post an answer to the server thread while the server still exists.
-// Hands finished answers to the server thread: written at once there, else posted to it.
+// Hands finished answers to the server thread: written at once there, else queued for it. Answers
+// queued while the server thread is busy share one wake-up.
 class ResponseChannel : public QObject
 {
 public:
@@ -43,20 +44,43 @@ public:
     void deliver(quint64 connection, quint64 seq, const QByteArray &bytes, bool close)
     {
         if (QThread::currentThread() == thread()) {
-            write(connection, seq, bytes, close);
+            write({ connection, seq, bytes, close });
             return;
         }
-        QMetaObject::invokeMethod(
-            this, [this, connection, seq, bytes, close] { write(connection, seq, bytes, close); },
-            Qt::QueuedConnection);
+        QMutexLocker lock(&m_mutex);
+        m_outbox.push_back({ connection, seq, bytes, close });
+        if (m_outbox.size() == 1)
+            QMetaObject::invokeMethod(this, &ResponseChannel::drain, Qt::QueuedConnection);
     }
 
 private:
-    void write(quint64 connection, quint64 seq, const QByteArray &bytes, bool close)
+    struct Answer
     {
-        if (ConnectionGuard *guard = guards.value(connection))
-            guard->finishResponse(seq, bytes, close);
+        quint64 connection;
+        quint64 seq;
+        QByteArray bytes;
+        bool close;
+    };
+
+    void drain()
+    {
+        std::vector<Answer> answers;
+        {
+            QMutexLocker lock(&m_mutex);
+            answers.swap(m_outbox);
+        }
+        for (const Answer &answer : answers)
+            write(answer);
     }
+
+    void write(const Answer &answer)
+    {
+        if (ConnectionGuard *guard = guards.value(answer.connection))
+            guard->finishResponse(answer.seq, answer.bytes, answer.close);
+    }
+
+    QMutex m_mutex;
+    std::vector<Answer> m_outbox;
 };
 
 // The channel pointer is cleared under the mutex before the channel dies.
