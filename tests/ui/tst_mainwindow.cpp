@@ -1,5 +1,6 @@
 // The window on a real session (the example extension in-process), offscreen: deliveries sent from
 // the window arrive in the list, the detail explains the verdict, the filter bar validates.
+#include "composer.h"
 #include "exchangedetail.h"
 #include "mainwindow.h"
 #include "trafficmodel.h"
@@ -11,6 +12,8 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -105,6 +108,34 @@ private slots:
         view->setCurrentIndex(proxy->mapFromSource(traffic.index(0, 0)));
         QVERIFY(traffic.summaryAt(0).kind == devkit::ExchangeKind::Delivery
             || !window.replaySelected(devkit::ReplayMode::Resign)); // only deliveries replay
+
+        // Edit and replay: the composer opens on the delivery; the edited body is sent re-signed
+        // and its capture, linked to the original, is selected when it arrives.
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(deliveryRow, 0)));
+        QVERIFY(window.editSelected());
+        QTRY_COMPARE_WITH_TIMEOUT(window.composer()->editedId(), original, 5000);
+        QPlainTextEdit *editor = window.composer()->editor();
+        QVERIFY(editor->toPlainText().contains("\"title\""));
+        editor->setPlainText(editor->toPlainText().replace(
+            QRegularExpression("\"title\": \"[^\"]*\""), "\"title\": \"Edited in the window\""));
+        QVERIFY(window.sendComposed());
+        const qint64 staleReplay = traffic.summaryAt(replayRow).id;
+        const auto selected
+            = [view] { return view->currentIndex().data(TrafficModel::IdRole).toLongLong(); };
+        QTRY_VERIFY_WITH_TIMEOUT(selected() != original && selected() != staleReplay, 10000);
+        const qint64 edited = selected();
+        QCOMPARE(traffic.summaryAt(traffic.rowOf(edited)).replayOf, original);
+        QCOMPARE(traffic.summaryAt(traffic.rowOf(edited)).status, 200);
+        const auto stored = session.value()->captures().find(edited);
+        QVERIFY(stored && stored->requestBody.contains("Edited in the window"));
+
+        // A broken edit is refused with its line, and nothing is sent.
+        editor->setPlainText(QStringLiteral("{\n  \"a\": ,\n}"));
+        const int rows = traffic.rowCount();
+        QVERIFY(!window.sendComposed());
+        QVERIFY(window.composer()->problem().startsWith("Line 2"));
+        QTest::qWait(300);
+        QCOMPARE(traffic.rowCount(), rows);
     }
 };
 

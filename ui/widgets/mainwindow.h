@@ -5,7 +5,7 @@
 
 #include <QMainWindow>
 
-class QComboBox;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -16,12 +16,14 @@ class Session;
 
 namespace kiket::ui {
 
+class Composer;
+class Console;
 class ExchangeDetail;
 class TrafficFilter;
 class TrafficModel;
 
 /// The workbench window: a header strip with the folder's state, the filter bar, the traffic list
-/// and the detail of the selected exchange.
+/// and the detail of the selected exchange; docks for the composer and the extension's console.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -34,22 +36,35 @@ public:
     void showMessage(const QString &message);
     /// Sends the catalogue's sample of the event to the listener, signed (off the GUI thread).
     void sendSample(const QString &event);
+    /// Sends what the composer holds; an edited capture's result is selected when it arrives.
+    /// False (with the reason in the status bar) when the composer's text is not valid.
+    bool sendComposed();
     /// Sends the selected delivery again in a replay mode; its capture is selected when it
     /// arrives. False when no delivery is selected.
     bool replaySelected(devkit::ReplayMode mode);
+    /// Opens the selected delivery in the composer. False when no delivery is selected.
+    bool editSelected();
     /// Puts the selected exchange on the clipboard as a curl command, HAR or NDJSON (secrets
     /// redacted). False when nothing is selected.
     bool copySelected(const QString &format);
+
     QTableView *trafficView() const { return m_view; }
     ExchangeDetail *detail() const { return m_detail; }
     QLineEdit *filterEdit() const { return m_filter; }
+    Composer *composer() const { return m_composer; }
+    Console *console() const { return m_console; }
 
 private:
     void buildActions();
+    void buildDocks();
     void refreshHeader();
     void applyFilter(const QString &text);
     void selectionChanged();
     void selectExchange(qint64 id);
+    qint64 selectedId() const;
+    qint64 selectedDeliveryId() const;
+    QByteArray webhookSecret() const;
+    void deliver(const HttpRequest &request, const QString &what);
 
     devkit::Session &m_session;
     TrafficModel &m_traffic;
@@ -58,12 +73,12 @@ private:
     ExchangeDetail *m_detail;
     QLineEdit *m_filter;
     QLabel *m_header;
-    QComboBox *m_event;
+    Composer *m_composer;
+    Console *m_console;
+    QDockWidget *m_composerDock = nullptr;
     bool m_followTail = true;
     std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries
     qint64 m_awaitingReplayOf = 0; // select the capture that replays this one
-    QByteArray webhookSecret() const;
-    void deliver(const HttpRequest &request, const QString &what);
 };
 
 } // namespace kiket::ui

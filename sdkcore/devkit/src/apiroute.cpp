@@ -97,6 +97,14 @@ ApiRoute matchApiRoute(const QByteArray &method, const QByteArray &rawPath)
     return {};
 }
 
+QStringList knownScopes()
+{
+    return { QStringLiteral("*"), QStringLiteral("custom_data.read"),
+        QStringLiteral("custom_data.write"), QStringLiteral("secrets.read"),
+        QStringLiteral("secrets.write"), QStringLiteral("sla.read"),
+        QStringLiteral("notifications.write"), QStringLiteral("events.write") };
+}
+
 QString requiredScope(ApiEndpoint endpoint)
 {
     switch (endpoint) {

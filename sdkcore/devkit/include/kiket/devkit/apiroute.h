@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace kiket::devkit {
 
@@ -54,6 +55,8 @@ ApiRoute matchApiRoute(const QByteArray &method, const QByteArray &rawPath);
 /// (notify), events.write (event log, logs, metrics); none for JWKS, metadata, rate limit and
 /// telemetry.
 QString requiredScope(ApiEndpoint endpoint);
+/// Every scope in that table, in its order, after "*" (all of them).
+QStringList knownScopes();
 /// A short stable name, e.g. "secrets.get", for logs and captures.
 QString endpointName(ApiEndpoint endpoint);
 

@@ -1,0 +1,193 @@
+// The window's menus and what its actions do: send, replay, edit and replay, copy.
+#include "composer.h"
+#include "mainwindow.h"
+#include "trafficmodel.h"
+
+#include <kiket/devkit/capturewriter.h>
+#include <kiket/devkit/export.h>
+#include <kiket/devkit/listener.h>
+#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/session.h>
+#include <kiket/sdk.h>
+
+#include <QAction>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QGuiApplication>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QStatusBar>
+#include <QTableView>
+#include <QThreadPool>
+#include <QToolBar>
+
+namespace kiket::ui {
+
+void MainWindow::buildActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
+    QAction *send
+        = traffic->addAction(tr("&Send from the composer"), this, [this] { sendComposed(); });
+    send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    QAction *replay = traffic->addAction(tr("&Replay selected, re-signed"), this, [this] {
+        if (!replaySelected(devkit::ReplayMode::Resign))
+            statusBar()->showMessage(tr("Select a delivery to replay"), 4000);
+    });
+    replay->setShortcut(QKeySequence(Qt::Key_R));
+    QMenu *replayAs = traffic->addMenu(tr("Replay selected &as"));
+    for (const devkit::ReplayMode mode : devkit::replayModes()) {
+        replayAs->addAction(devkit::replayModeName(mode), this, [this, mode] {
+            if (!replaySelected(mode))
+                statusBar()->showMessage(tr("Select a delivery to replay"), 4000);
+        });
+    }
+    QAction *edit = traffic->addAction(tr("&Edit and replay"), this, [this] {
+        if (!editSelected())
+            statusBar()->showMessage(tr("Select a delivery to edit"), 4000);
+    });
+    edit->setShortcut(QKeySequence(Qt::Key_E));
+    QMenu *copy = traffic->addMenu(tr("&Copy selected as"));
+    for (const QString &format :
+        { QStringLiteral("curl"), QStringLiteral("har"), QStringLiteral("ndjson") }) {
+        QAction *action = copy->addAction(format == QLatin1String("curl") ? tr("cURL command")
+                : format == QLatin1String("har")                          ? tr("HAR")
+                                                                          : tr("NDJSON"),
+            this, [this, format] {
+                if (!copySelected(format))
+                    statusBar()->showMessage(tr("Select an exchange to copy"), 4000);
+            });
+        if (format == QLatin1String("curl"))
+            action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    }
+    traffic->addSeparator();
+    QAction *follow = traffic->addAction(tr("&Follow the tail"));
+    follow->setCheckable(true);
+    follow->setChecked(true);
+    follow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(follow, &QAction::toggled, this, [this](bool on) { m_followTail = on; });
+    QAction *clear = traffic->addAction(tr("C&lear list"), &m_traffic, &TrafficModel::clear);
+    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    QAction *focusFilter
+        = traffic->addAction(tr("F&ilter…"), m_filter, [this] { m_filter->setFocus(); });
+    focusFilter->setShortcuts({ QKeySequence(Qt::Key_Slash), QKeySequence::Find });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QToolBar *bar = addToolBar(tr("Traffic"));
+    bar->setObjectName(QStringLiteral("traffic-toolbar"));
+    bar->addAction(send);
+    bar->addAction(replay);
+    bar->addAction(edit);
+    bar->addAction(follow);
+    bar->addAction(clear);
+}
+
+QByteArray MainWindow::webhookSecret() const
+{
+    const Sdk *sdk = m_session.listener().sdk();
+    if (sdk && !sdk->config().webhookSecret.isEmpty())
+        return sdk->config().webhookSecret.toUtf8();
+    return qgetenv("KIKET_WEBHOOK_SECRET");
+}
+
+void MainWindow::deliver(const HttpRequest &request, const QString &what)
+{
+    const QString to = m_session.listenerUrl();
+    // The answer is captured by the listener; the window only reports that it came.
+    QThreadPool::globalInstance()->start([this, request, to, what] {
+        const HttpResponse response = sendHttp(to, request, 10000);
+        showMessage(tr("%1: HTTP %2").arg(what).arg(response.status));
+    });
+}
+
+void MainWindow::sendSample(const QString &event)
+{
+    m_composer->newDelivery(event);
+    sendComposed();
+}
+
+bool MainWindow::sendComposed()
+{
+    ComposerContext context;
+    context.webhookSecret = webhookSecret();
+    context.issuer = &m_session.sandbox().issuer();
+    context.apiBaseUrl = m_session.sandboxUrl();
+    const auto request = m_composer->request(context);
+    if (!request) {
+        statusBar()->showMessage(request.error().message, 6000);
+        return false;
+    }
+    const qint64 edited = m_composer->editedId();
+    if (edited)
+        m_awaitingReplayOf = edited;
+    deliver(request.value(),
+        edited ? tr("edited #%1").arg(edited) : m_composer->eventBox()->currentText());
+    return true;
+}
+
+bool MainWindow::editSelected()
+{
+    const qint64 id = selectedDeliveryId();
+    if (!id)
+        return false;
+    m_session.captures().findLater(id, this, [this](const devkit::CaptureWriter::Detail &d) {
+        if (!d.exchange)
+            return;
+        m_composer->editCapture(*d.exchange);
+        m_composerDock->show();
+        m_composerDock->raise();
+        m_composer->editor()->setFocus();
+    });
+    return true;
+}
+
+bool MainWindow::copySelected(const QString &format)
+{
+    const qint64 id = selectedId();
+    if (!id)
+        return false;
+    m_session.captures().findLater(
+        id, this, [this, format](const devkit::CaptureWriter::Detail &d) {
+            if (!d.exchange)
+                return;
+            devkit::ExportOptions options;
+            options.baseUrl = m_session.listenerUrl();
+            const QString text = format == QLatin1String("curl")
+                ? devkit::toCurl(*d.exchange, options)
+                : QString::fromUtf8(format == QLatin1String("har")
+                        ? devkit::toHar({ *d.exchange }, options)
+                        : devkit::toNdjson({ *d.exchange }, options));
+            QGuiApplication::clipboard()->setText(text);
+            statusBar()->showMessage(
+                tr("Copied #%1 as %2 (secrets redacted)").arg(d.exchange->id).arg(format), 4000);
+        });
+    return true;
+}
+
+bool MainWindow::replaySelected(devkit::ReplayMode mode)
+{
+    const qint64 id = selectedDeliveryId();
+    if (!id)
+        return false;
+    m_session.captures().findLater(
+        id, this, [this, mode, id](const devkit::CaptureWriter::Detail &d) {
+            if (!d.exchange)
+                return;
+            HttpRequest request
+                = devkit::prepareReplay(devkit::requestOf(*d.exchange), mode, webhookSecret());
+            request.headers.append({ devkit::kReplayOfHeaderName, QByteArray::number(id) });
+            m_awaitingReplayOf = id;
+            deliver(request, tr("replay of #%1 (%2)").arg(id).arg(devkit::replayModeName(mode)));
+        });
+    return true;
+}
+
+} // namespace kiket::ui
