@@ -1,8 +1,12 @@
 // The window on a real session (the example extension in-process), offscreen: deliveries sent from
 // the window arrive in the list, the detail explains the verdict, the filter bar validates.
 #include "composer.h"
+#include "durationchart.h"
 #include "exchangedetail.h"
 #include "mainwindow.h"
+#include "rategauge.h"
+#include "telemetrymodel.h"
+#include "telemetrypanel.h"
 #include "trafficmodel.h"
 
 #include <kiket/devkit/session.h>
@@ -15,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -24,6 +29,46 @@
 using namespace kiket;
 using namespace kiket::ui;
 
+namespace {
+
+// A session on a copy of the example folder with the example plugin in-process.
+struct Fixture
+{
+    explicit Fixture(int rateWindowSeconds = 60)
+        : session(open(rateWindowSeconds))
+    { }
+    QTemporaryDir folder;
+    TrafficModel traffic;
+    Result<std::unique_ptr<devkit::Session>> session;
+
+    Result<std::unique_ptr<devkit::Session>> open(int rateWindowSeconds)
+    {
+        QFile::copy(QStringLiteral(EXAMPLE_MANIFEST), folder.filePath("extension.yaml"));
+        qputenv("KIKET_WEBHOOK_SECRET", "window-secret");
+        devkit::SessionOverrides o;
+        o.plugin = QStringLiteral(HELLO_PLUGIN);
+        o.listenerPort = 0;
+        o.sandboxPort = 0;
+        o.rateWindowSeconds = rateWindowSeconds;
+        return devkit::Session::open(folder.path(), o, [this](const devkit::Exchange &e) {
+            if (e.kind != devkit::ExchangeKind::Log)
+                traffic.add(devkit::summaryOf(e));
+        });
+    }
+    QString problem() const { return session.ok() ? QString() : session.error().toString(); }
+    int count(devkit::ExchangeKind kind, int status = -1) const
+    {
+        int n = 0;
+        for (int row = 0; row < traffic.rowCount(); ++row) {
+            const auto &s = traffic.summaryAt(row);
+            n += s.kind == kind && (status < 0 || s.status == status) ? 1 : 0;
+        }
+        return n;
+    }
+};
+
+} // namespace
+
 class TestMainWindow : public QObject
 {
     Q_OBJECT
@@ -31,20 +76,10 @@ class TestMainWindow : public QObject
 private slots:
     void sendFilterAndExplain()
     {
-        QTemporaryDir folder;
-        QVERIFY(QFile::copy(QStringLiteral(EXAMPLE_MANIFEST), folder.filePath("extension.yaml")));
-        qputenv("KIKET_WEBHOOK_SECRET", "window-secret");
-        TrafficModel traffic;
-        devkit::SessionOverrides o;
-        o.plugin = QStringLiteral(HELLO_PLUGIN);
-        o.listenerPort = 0;
-        o.sandboxPort = 0;
-        auto session
-            = devkit::Session::open(folder.path(), o, [&traffic](const devkit::Exchange &e) {
-                  if (e.kind != devkit::ExchangeKind::Log)
-                      traffic.add(devkit::summaryOf(e));
-              });
-        QVERIFY2(session.ok(), qPrintable(session.ok() ? QString() : session.error().toString()));
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        auto &session = f.session;
+        TrafficModel &traffic = f.traffic;
         MainWindow window(*session.value(), traffic);
         window.show();
         QAbstractItemModelTester tester(
@@ -136,6 +171,53 @@ private slots:
         QVERIFY(window.composer()->problem().startsWith("Line 2"));
         QTest::qWait(300);
         QCOMPARE(traffic.rowCount(), rows);
+    }
+
+    void gaugeAndTelemetryFollowTheTraffic()
+    {
+        Fixture f(5); // a short window: the throttled handler's retries end soon
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        MainWindow window(*f.session.value(), f.traffic);
+        window.show();
+        TelemetryPanel *panel = window.telemetry();
+        QAbstractItemModelTester tester(
+            panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel->refresh();
+        QCOMPARE(panel->gauge()->limit(), 600);
+        QCOMPARE(panel->gauge()->remaining(), 600);
+
+        // issue.created makes two API calls (events.log, secrets.set) that count against the limit.
+        window.sendSample(QStringLiteral("issue.created"));
+        QTRY_VERIFY_WITH_TIMEOUT(f.count(devkit::ExchangeKind::ApiCall) >= 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            panel->gauge()->remaining(), 600 - f.count(devkit::ExchangeKind::ApiCall), 5000);
+        QVERIFY(panel->gauge()->text().contains("of 600 API calls left"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() >= 1, 5000);
+        bool inProcess = false;
+        for (int row = 0; row < panel->model()->rowCount(); ++row) {
+            const auto cell
+                = [&](int column) { return panel->model()->index(row, column).data().toString(); };
+            if (cell(TelemetryModel::Source) == "in-process SDK"
+                && cell(TelemetryModel::Event) == "issue.created")
+                inProcess = cell(TelemetryModel::Count) == "1";
+        }
+        QVERIFY(inProcess);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->chart()->pointCount(DurationChart::Ok), 1, 5000);
+
+        // A throttling rehearsal: a limit already used up answers the next calls with 429.
+        panel->limitBox()->setValue(1);
+        panel->applyLimit();
+        QCOMPARE(panel->gauge()->limit(), 1);
+        QCOMPARE(panel->gauge()->remaining(), 0);
+        window.sendSample(QStringLiteral("issue.created"));
+        QTRY_VERIFY_WITH_TIMEOUT(f.count(devkit::ExchangeKind::ApiCall, 429) >= 1, 10000);
+        // Its calls wait out the window and retry; then the delivery lands on the timeline.
+        const auto points = [panel] {
+            return panel->chart()->pointCount(DurationChart::Ok)
+                + panel->chart()->pointCount(DurationChart::Failed);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(points(), 2, 30000);
+        QCOMPARE(DurationChart::outcomeOf(401), DurationChart::Refused);
     }
 };
 

@@ -91,7 +91,9 @@ Composer::Composer(QWidget *parent)
     form->addRow(tr("Token scopes"), scopes);
     form->addRow(tr("Payload &secrets"), m_secrets);
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(new QLabel(tr("&Mode")));
+    auto *modeCaption = new QLabel(tr("&Mode"));
+    modeCaption->setBuddy(m_mode);
+    buttons->addWidget(modeCaption);
     buttons->addWidget(m_mode, 1);
     buttons->addWidget(m_fresh);
     buttons->addWidget(m_send);

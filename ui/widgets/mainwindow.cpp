@@ -3,10 +3,12 @@
 #include "composer.h"
 #include "console.h"
 #include "exchangedetail.h"
+#include "telemetrypanel.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
 
 #include <kiket/devkit/listener.h>
+#include <kiket/devkit/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 #include <kiket/sdk.h>
 
@@ -74,6 +76,8 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
                 selectExchange(m_traffic.summaryAt(row).id);
             }
         }
+        for (int row = first; row <= last; ++row)
+            m_telemetry->addExchange(m_traffic.summaryAt(row));
         if (m_followTail)
             m_view->scrollToBottom();
     });
@@ -158,8 +162,28 @@ void MainWindow::buildDocks()
     console->setObjectName(QStringLiteral("console-dock"));
     console->setWidget(m_console);
     addDockWidget(Qt::BottomDockWidgetArea, console);
+    TelemetrySources sources;
+    devkit::RateWindow &rate = m_session.sandbox().rateWindow();
+    sources.rate = [&rate] { return rate.peek(QDateTime::currentMSecsSinceEpoch()); };
+    sources.setLimit = [&rate](int limit) { rate.setLimit(limit); };
+    sources.stats.append({ tr("in-process SDK"), [this] {
+                              Sdk *sdk = m_session.listener().sdk();
+                              return sdk ? sdk->telemetry().aggregates().stats()
+                                         : QList<TelemetryStats>();
+                          } });
+    sources.stats.append(
+        { tr("sandbox intake"), [this] { return m_session.sandbox().telemetry().stats(); } });
+    m_telemetry = new TelemetryPanel(std::move(sources));
+    for (int row = 0; row < m_traffic.rowCount(); ++row) // the history on the timeline
+        m_telemetry->addExchange(m_traffic.summaryAt(row));
+    auto *telemetry = new QDockWidget(tr("Telemetry and rate limit"), this);
+    telemetry->setObjectName(QStringLiteral("telemetry-dock"));
+    telemetry->setWidget(m_telemetry);
+    addDockWidget(Qt::BottomDockWidgetArea, telemetry);
+    tabifyDockWidget(console, telemetry);
+    (m_session.runner() ? console : telemetry)->raise();
     resizeDocks({ m_composerDock }, { 480 }, Qt::Horizontal);
-    resizeDocks({ console }, { 150 }, Qt::Vertical);
+    resizeDocks({ console }, { 230 }, Qt::Vertical);
 }
 
 void MainWindow::selectExchange(qint64 id)

@@ -19,6 +19,7 @@ namespace kiket::ui {
 class Composer;
 class Console;
 class ExchangeDetail;
+class TelemetryPanel;
 class TrafficFilter;
 class TrafficModel;
 
@@ -53,6 +54,7 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     Composer *composer() const { return m_composer; }
     Console *console() const { return m_console; }
+    TelemetryPanel *telemetry() const { return m_telemetry; }
 
 private:
     void buildActions();
@@ -76,6 +78,7 @@ private:
     Composer *m_composer;
     Console *m_console;
     QDockWidget *m_composerDock = nullptr;
+    TelemetryPanel *m_telemetry = nullptr;
     bool m_followTail = true;
     std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries
     qint64 m_awaitingReplayOf = 0; // select the capture that replays this one

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <kiket/devkit/exchange.h>
+#include <kiket/devkit/ratewindow.h>
+#include <kiket/telemetry.h>
+
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QSpinBox;
+class QTableView;
+class QTimer;
+
+namespace kiket::ui {
+
+class DurationChart;
+class RateGauge;
+class TelemetryModel;
+
+/// Where the panel reads its figures; each is polled on the GUI thread.
+struct TelemetrySources
+{
+    std::function<devkit::RateDecision()> rate; ///< The rate window now.
+    std::function<void(int)> setLimit; ///< Lowers (or restores) the window's limit.
+    /// Handler statistics by source name, e.g. "in-process SDK" or "sandbox intake".
+    QList<QPair<QString, std::function<QList<TelemetryStats>()>>> stats;
+};
+
+/// The rate-limit gauge (refreshed at 4 Hz) with a control to lower the limit for a throttling
+/// rehearsal, the per-(event, version) handler statistics, and a timeline of delivery durations
+/// coloured by outcome.
+class TelemetryPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TelemetryPanel(TelemetrySources sources, QWidget *parent = nullptr);
+
+    /// Puts a delivery on the timeline (other kinds are ignored).
+    void addExchange(const devkit::ExchangeSummary &exchange);
+    /// Reads every source now (the timer does this on its own).
+    void refresh();
+
+    RateGauge *gauge() const { return m_gauge; }
+    TelemetryModel *model() const { return m_model; }
+    QSpinBox *limitBox() const { return m_limit; }
+    DurationChart *chart() const { return m_chart; }
+    /// Applies the limit box to the rate window.
+    void applyLimit();
+
+private:
+    TelemetrySources m_sources;
+    RateGauge *m_gauge;
+    QSpinBox *m_limit;
+    QLabel *m_limitNote;
+    TelemetryModel *m_model;
+    QTableView *m_table;
+    DurationChart *m_chart;
+    QTimer *m_timer;
+    int m_ticks = 0;
+    int m_originalLimit = 0;
+};
+
+} // namespace kiket::ui
