@@ -2,6 +2,7 @@
 #include <kiket/devkit/diff.h>
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -50,6 +51,28 @@ private slots:
         QCOMPARE(find("issue.status").kind, JsonChange::Added);
         QCOMPARE(find("gone").kind, JsonChange::Removed);
         QCOMPARE(find(R"(["odd.key"])").after, QJsonValue(2));
+    }
+
+    void prettyTextKnowsTheLineOfEveryPath()
+    {
+        const QJsonObject doc = QJsonDocument::fromJson(
+            R"({"b":[1,{"x":true}],"a":{"title":"T","odd key":null},"e":{},"f":[]})")
+                                    .object();
+        const PrettyJson p = prettyJson(doc);
+        const QStringList lines = p.text.split('\n');
+        QCOMPARE(QJsonDocument::fromJson(p.text.toUtf8()).object(), doc); // still the same JSON
+        QCOMPARE(lines.at(p.lines.value("a.title")).trimmed(), QStringLiteral("\"title\": \"T\""));
+        QCOMPARE(lines.at(p.lines.value("a[\"odd key\"]")).trimmed(),
+            QStringLiteral("\"odd key\": null,"));
+        QCOMPARE(lines.at(p.lines.value("b[1].x")).trimmed(), QStringLiteral("\"x\": true"));
+        QCOMPARE(lines.at(p.lines.value("b[0]")).trimmed(), QStringLiteral("1,"));
+        QCOMPARE(lines.at(p.lines.value("e")).trimmed(), QStringLiteral("\"e\": {},"));
+        QCOMPARE(p.lines.value(QString(), -1), 0);
+        // Every path diffJson reports is one prettyJson knows.
+        QJsonObject other = doc;
+        other.insert("a", QJsonObject { { "title", "U" } });
+        for (const JsonChange &c : diffJson(doc, other))
+            QVERIFY2(p.lines.contains(c.path), qPrintable(c.path));
     }
 
     void typeChangesAreChanges()

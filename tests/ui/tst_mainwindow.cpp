@@ -1,6 +1,7 @@
 // The window on a real session (the example extension in-process), offscreen: deliveries sent from
 // the window arrive in the list, the detail explains the verdict, the filter bar validates.
 #include "composer.h"
+#include "diffview.h"
 #include "durationchart.h"
 #include "exchangedetail.h"
 #include "mainwindow.h"
@@ -24,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QTextBrowser>
 
 using namespace kiket;
@@ -163,6 +165,38 @@ private slots:
         QCOMPARE(traffic.summaryAt(traffic.rowOf(edited)).status, 200);
         const auto stored = session.value()->captures().find(edited);
         QVERIFY(stored && stored->requestBody.contains("Edited in the window"));
+
+        // Diff of the edited replay (selected) and its original: the changed path is listed and
+        // marked on its line on both sides; next / previous walk the changes.
+        QVERIFY(window.diffSelected());
+        QTRY_VERIFY_WITH_TIMEOUT(window.diffView() != nullptr, 5000);
+        QPointer<DiffView> diff = window.diffView();
+        QVERIFY(diff->changeCount() >= 1);
+        bool titleChanged = false;
+        for (int i = 0; i < diff->changeCount(); ++i) {
+            titleChanged = titleChanged || diff->currentChange() == "issue.title";
+            QVERIFY(diff->nextChange());
+        }
+        QVERIFY(titleChanged);
+        while (diff->currentChange() != "issue.title")
+            diff->nextChange();
+        QVERIFY(diff->leftPane()->textCursor().block().text().contains("\"title\""));
+        QVERIFY(diff->rightPane()->textCursor().block().text().contains("Edited in the window"));
+        QCOMPARE(diff->leftPane()->extraSelections().size(), 1);
+        diff->setSection(DiffView::RequestHeaders);
+        QVERIFY(diff->changeCount() >= 1); // at least the delivery id and signature differ
+        diff->close();
+        // Two selected rows compare too (lower id on the left); one row that is no replay does not.
+        view->selectionModel()->clearSelection();
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(deliveryRow, 0)));
+        QVERIFY(!window.diffSelected());
+        view->selectionModel()->select(proxy->mapFromSource(traffic.index(replayRow, 0)),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QVERIFY(window.diffSelected());
+        QTRY_VERIFY_WITH_TIMEOUT(window.diffView() && window.diffView() != diff.data(), 5000);
+        QCOMPARE(window.diffView()->windowTitle(),
+            QStringLiteral("Diff #%1 ↔ #%2").arg(original).arg(staleReplay));
+        window.diffView()->close();
 
         // A broken edit is refused with its line, and nothing is sent.
         editor->setPlainText(QStringLiteral("{\n  \"a\": ,\n}"));

@@ -1,5 +1,6 @@
 // The window's menus and what its actions do: send, replay, edit and replay, copy.
 #include "composer.h"
+#include "diffview.h"
 #include "mainwindow.h"
 #include "trafficmodel.h"
 
@@ -15,6 +16,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QGuiApplication>
+#include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPlainTextEdit>
@@ -52,6 +54,11 @@ void MainWindow::buildActions()
             statusBar()->showMessage(tr("Select a delivery to edit"), 4000);
     });
     edit->setShortcut(QKeySequence(Qt::Key_E));
+    QAction *diff = traffic->addAction(tr("&Diff selected"), this, [this] {
+        if (!diffSelected())
+            statusBar()->showMessage(tr("Select two exchanges, or a replay, to compare"), 4000);
+    });
+    diff->setShortcut(QKeySequence(Qt::Key_D));
     QMenu *copy = traffic->addMenu(tr("&Copy selected as"));
     for (const QString &format :
         { QStringLiteral("curl"), QStringLiteral("har"), QStringLiteral("ndjson") }) {
@@ -86,6 +93,7 @@ void MainWindow::buildActions()
     bar->addAction(send);
     bar->addAction(replay);
     bar->addAction(edit);
+    bar->addAction(diff);
     bar->addAction(follow);
     bar->addAction(clear);
 }
@@ -145,6 +153,48 @@ bool MainWindow::editSelected()
         m_composerDock->show();
         m_composerDock->raise();
         m_composer->editor()->setFocus();
+    });
+    return true;
+}
+
+DiffView *MainWindow::diffView() const
+{
+    return m_diff;
+}
+
+bool MainWindow::diffSelected()
+{
+    QList<qint64> ids;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        ids << index.data(TrafficModel::IdRole).toLongLong();
+    std::sort(ids.begin(), ids.end());
+    if (ids.size() == 1) { // a replay against its original
+        const int row = m_traffic.rowOf(ids.first());
+        if (row < 0 || !m_traffic.summaryAt(row).replayOf)
+            return false;
+        ids.prepend(m_traffic.summaryAt(row).replayOf);
+    }
+    if (ids.size() != 2)
+        return false;
+    using Pair = std::pair<std::optional<devkit::Exchange>, std::optional<devkit::Exchange>>;
+    auto both = std::make_shared<Pair>();
+    const auto arrived = [this, both] {
+        if (!both->first || !both->second)
+            return;
+        if (m_diff)
+            m_diff->close();
+        m_diff = new DiffView(*both->first, *both->second, this);
+        m_diff->setAttribute(Qt::WA_DeleteOnClose);
+        m_diff->show();
+    };
+    m_session.captures().findLater(ids[0], this, [both, arrived](const auto &d) {
+        both->first = d.exchange;
+        arrived();
+    });
+    m_session.captures().findLater(ids[1], this, [both, arrived](const auto &d) {
+        both->second = d.exchange;
+        arrived();
     });
     return true;
 }

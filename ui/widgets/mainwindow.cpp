@@ -40,6 +40,7 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     m_proxy->setSourceModel(&traffic);
     m_view->setModel(m_proxy);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(TrafficModel::Time, Qt::AscendingOrder);
     m_view->verticalHeader()->hide();

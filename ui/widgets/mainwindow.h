@@ -4,6 +4,7 @@
 #include <kiket/devkit/eventcatalogue.h>
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QDockWidget;
 class QLabel;
@@ -18,6 +19,7 @@ namespace kiket::ui {
 
 class Composer;
 class Console;
+class DiffView;
 class ExchangeDetail;
 class TelemetryPanel;
 class TrafficFilter;
@@ -45,6 +47,11 @@ public:
     bool replaySelected(devkit::ReplayMode mode);
     /// Opens the selected delivery in the composer. False when no delivery is selected.
     bool editSelected();
+    /// Opens the diff of the two selected exchanges (or of a selected replay and its original).
+    /// False when the selection is neither.
+    bool diffSelected();
+    /// The diff opened last, while it is open.
+    DiffView *diffView() const;
     /// Puts the selected exchange on the clipboard as a curl command, HAR or NDJSON (secrets
     /// redacted). False when nothing is selected.
     bool copySelected(const QString &format);
@@ -79,6 +86,7 @@ private:
     Console *m_console;
     QDockWidget *m_composerDock = nullptr;
     TelemetryPanel *m_telemetry = nullptr;
+    QPointer<DiffView> m_diff;
     bool m_followTail = true;
     std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries
     qint64 m_awaitingReplayOf = 0; // select the capture that replays this one

@@ -58,6 +58,43 @@ void walk(const QString &path, const QJsonValue &a, const QJsonValue &b, QList<J
         out->append({ JsonChange::Changed, path, a, b });
 }
 
+QString scalarText(const QJsonValue &v)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
+        .mid(1)
+        .chopped(1);
+}
+
+// Writes value at the current line; `lead` is what precedes it on its line ("key": or nothing).
+void pretty(const QString &path, const QJsonValue &value, int depth, const QString &lead,
+    bool comma, QStringList *lines, QHash<QString, int> *at)
+{
+    const QString indent(depth * 2, QLatin1Char(' '));
+    const QString tail = comma ? QStringLiteral(",") : QString();
+    at->insert(path, int(lines->size()));
+    if (value.isObject() && !value.toObject().isEmpty()) {
+        const QJsonObject o = value.toObject();
+        lines->append(indent + lead + QLatin1Char('{'));
+        qsizetype i = 0;
+        for (auto it = o.begin(); it != o.end(); ++it, ++i)
+            pretty(child(path, it.key()), it.value(), depth + 1,
+                scalarText(it.key()) + QStringLiteral(": "), i + 1 < o.size(), lines, at);
+        lines->append(indent + QLatin1Char('}') + tail);
+    } else if (value.isArray() && !value.toArray().isEmpty()) {
+        const QJsonArray a = value.toArray();
+        lines->append(indent + lead + QLatin1Char('['));
+        for (qsizetype i = 0; i < a.size(); ++i)
+            pretty(path + QStringLiteral("[%1]").arg(i), a.at(i), depth + 1, QString(),
+                i + 1 < a.size(), lines, at);
+        lines->append(indent + QLatin1Char(']') + tail);
+    } else {
+        const QString text = value.isObject() ? QStringLiteral("{}")
+            : value.isArray()                 ? QStringLiteral("[]")
+                                              : scalarText(value);
+        lines->append(indent + lead + text + tail);
+    }
+}
+
 std::optional<QJsonValue> parse(const QByteArray &body)
 {
     QJsonParseError error;
@@ -92,6 +129,15 @@ QList<HeaderRow> alignHeaders(const HeaderList &left, const HeaderList &right)
     for (const auto &h : right)
         rowFor(h.first).right.append(h.second);
     return rows;
+}
+
+PrettyJson prettyJson(const QJsonValue &value)
+{
+    QStringList lines;
+    PrettyJson out;
+    pretty(QString(), value, 0, QString(), false, &lines, &out.lines);
+    out.text = lines.join(QLatin1Char('\n'));
+    return out;
 }
 
 BodyDiff diffBodies(const QByteArray &left, const QByteArray &right)

@@ -3,6 +3,7 @@
 #include <kiket/devkit/exchange.h>
 
 #include <QJsonValue>
+#include <QHash>
 #include <QList>
 
 namespace kiket::devkit {
@@ -50,6 +51,15 @@ struct ExchangeDiff
     bool sameTarget = true;
     bool sameStatus = true;
 };
+
+/// JSON pretty-printed (keys sorted, 2-space indent) with the line (from 0) each path starts on,
+/// using the paths of JsonChange ("" is the whole document).
+struct PrettyJson
+{
+    QString text;
+    QHash<QString, int> lines;
+};
+PrettyJson prettyJson(const QJsonValue &value);
 
 BodyDiff diffBodies(const QByteArray &left, const QByteArray &right);
 ExchangeDiff diffExchanges(const Exchange &left, const Exchange &right);
