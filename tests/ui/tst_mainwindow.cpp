@@ -5,17 +5,22 @@
 #include "durationchart.h"
 #include "exchangedetail.h"
 #include "mainwindow.h"
+#include "manifesteditor.h"
 #include "rategauge.h"
 #include "telemetrymodel.h"
 #include "telemetrypanel.h"
 #include "trafficmodel.h"
 
+#include <kiket/devkit/listener.h>
+#include <kiket/devkit/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QFile>
 #include <QGuiApplication>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
@@ -27,6 +32,8 @@
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
+
+#include <future>
 
 using namespace kiket;
 using namespace kiket::ui;
@@ -205,6 +212,49 @@ private slots:
         QVERIFY(window.composer()->problem().startsWith("Line 2"));
         QTest::qWait(300);
         QCOMPARE(traffic.rowCount(), rows);
+    }
+
+    void manifestSaveReloadsTheDeliverySecret()
+    {
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        MainWindow window(*f.session.value(), f.traffic);
+        ManifestEditor *manifest = window.manifest();
+        QCOMPARE(manifest->path(), f.folder.filePath("extension.yaml"));
+        const QString to = f.session.value()->listenerUrl();
+        devkit::Session *session = f.session.value().get();
+        const auto signedWith = [to, session](const QByteArray &secret) {
+            devkit::DeliverySpec spec;
+            spec.issuer = &session->sandbox().issuer();
+            spec.apiBaseUrl = session->sandboxUrl();
+            spec.grant.scopes = { QStringLiteral("*") };
+            spec.event = QStringLiteral("issue.created");
+            spec.version = QStringLiteral("v1");
+            spec.payload = QJsonObject { { "issue", QJsonObject { { "id", "1" } } } };
+            spec.webhookSecret = secret;
+            const HttpRequest request = devkit::prepareDelivery(spec).request;
+            // Sent from another thread: the listener answers on this one.
+            auto status = std::async(
+                std::launch::async, [to, request] { return sendHttp(to, request, 10000).status; });
+            while (status.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
+                QCoreApplication::processEvents();
+            return status.get();
+        };
+        QCOMPARE(signedWith("window-secret"), 200);
+
+        // A broken edit is saved but not applied: the running secret stays.
+        manifest->setText(manifest->text().replace(
+            "delivery_secret: env:KIKET_WEBHOOK_SECRET", "delivery_secret: [broken"));
+        QVERIFY(manifest->save());
+        QCOMPARE(signedWith("window-secret"), 200);
+
+        manifest->setText(manifest->text().replace(
+            "delivery_secret: [broken", "delivery_secret: rotated-in-the-editor"));
+        QVERIFY(manifest->save());
+        QCOMPARE(f.session.value()->listener().sdk()->config().webhookSecret,
+            QStringLiteral("rotated-in-the-editor"));
+        QCOMPARE(signedWith("window-secret"), 401);
+        QCOMPARE(signedWith("rotated-in-the-editor"), 200);
     }
 
     void gaugeAndTelemetryFollowTheTraffic()

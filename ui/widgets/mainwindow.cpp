@@ -3,6 +3,7 @@
 #include "composer.h"
 #include "console.h"
 #include "exchangedetail.h"
+#include "manifesteditor.h"
 #include "telemetrypanel.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
@@ -157,6 +158,26 @@ void MainWindow::buildDocks()
     m_composerDock->setObjectName(QStringLiteral("composer-dock"));
     m_composerDock->setWidget(m_composer);
     addDockWidget(Qt::RightDockWidgetArea, m_composerDock);
+
+    m_manifest = new ManifestEditor;
+    const QString manifest = m_session.manifestPath();
+    m_manifest->open(manifest.isEmpty()
+            ? m_session.config().folder + QStringLiteral("/extension.yaml")
+            : manifest);
+    connect(m_manifest, &ManifestEditor::saved, this, [this] {
+        const auto applied = m_session.reloadConfiguration();
+        statusBar()->showMessage(applied
+                ? tr("Manifest saved and applied")
+                : tr("Manifest saved; not applied: %1").arg(applied.error().toString()),
+            8000);
+        refreshHeader();
+    });
+    auto *manifestDock = new QDockWidget(tr("Manifest"), this);
+    manifestDock->setObjectName(QStringLiteral("manifest-dock"));
+    manifestDock->setWidget(m_manifest);
+    addDockWidget(Qt::RightDockWidgetArea, manifestDock);
+    tabifyDockWidget(m_composerDock, manifestDock);
+    m_composerDock->raise();
 
     m_console->attach(m_session.runner());
     auto *console = new QDockWidget(tr("Console"), this);

@@ -21,6 +21,7 @@ class Composer;
 class Console;
 class DiffView;
 class ExchangeDetail;
+class ManifestEditor;
 class TelemetryPanel;
 class TrafficFilter;
 class TrafficModel;
@@ -62,6 +63,7 @@ public:
     Composer *composer() const { return m_composer; }
     Console *console() const { return m_console; }
     TelemetryPanel *telemetry() const { return m_telemetry; }
+    ManifestEditor *manifest() const { return m_manifest; }
 
 private:
     void buildActions();
@@ -86,6 +88,7 @@ private:
     Console *m_console;
     QDockWidget *m_composerDock = nullptr;
     TelemetryPanel *m_telemetry = nullptr;
+    ManifestEditor *m_manifest = nullptr;
     QPointer<DiffView> m_diff;
     bool m_followTail = true;
     std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries

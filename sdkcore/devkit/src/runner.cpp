@@ -268,6 +268,11 @@ void Runner::stop()
     d->killTimer.start(d->options.graceMs);
 }
 
+void Runner::setEnvironment(const QMap<QString, QString> &env)
+{
+    d->options.env = env;
+}
+
 void Runner::restart()
 {
     d->wanted = true;

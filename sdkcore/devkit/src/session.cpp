@@ -79,6 +79,7 @@ struct Session::Private
     std::unique_ptr<Listener> listener;
     CaptureHook onCaptured;
     MessageHook onMessage;
+    SdkOptions listenerOptions; // what the listener's SDK and the extension's environment use
 
     void store(Exchange e)
     {
@@ -91,6 +92,14 @@ struct Session::Private
     {
         if (onMessage)
             onMessage(message);
+    }
+    // KIKET_SECRET_* of the workbench's own environment pass through as well.
+    QMap<QString, QString> runnerEnvironment(const Config &resolved) const
+    {
+        QMap<QString, QString> env = extensionEnvironment(
+            sandbox->baseUrl(), resolved.webhookSecret, resolved.workspaceToken, {});
+        env.insert(config.env);
+        return env;
     }
     Result<bool> startTarget(
         const SdkOptions &options, const SessionOverrides &overrides, const Config &resolved);
@@ -123,9 +132,7 @@ Result<bool> Session::Private::startTarget(
         r.command = config.command;
         r.workingDir = config.workingDir;
         r.port = config.port;
-        r.env = extensionEnvironment(sandbox->baseUrl(), resolved.webhookSecret,
-            resolved.workspaceToken, {}); // KIKET_SECRET_* of this process pass through as well
-        r.env.insert(config.env);
+        r.env = runnerEnvironment(resolved);
         r.healthPath = config.healthPath;
         r.watchFolder = config.workingDir;
         runner = std::make_unique<Runner>(r);
@@ -238,11 +245,43 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
     listenerOptions.baseUrl = d->sandbox->baseUrl();
     listenerOptions.trustedBaseUrls = { d->sandbox->baseUrl() };
     listenerOptions.telemetryUrl = d->sandbox->baseUrl() + QStringLiteral("/api/v1/ext/telemetry");
+    d->listenerOptions = listenerOptions;
     auto target = d->startTarget(listenerOptions, overrides, resolved.value());
     if (!target)
         return Error { target.error().code,
             QStringLiteral("listener: %1").arg(target.error().toString()) };
     return session;
+}
+
+QString Session::manifestPath() const
+{
+    return findManifest(d->config.folder);
+}
+
+Result<bool> Session::reloadConfiguration()
+{
+    auto resolved = resolveConfig(d->listenerOptions);
+    if (!resolved)
+        return resolved.error();
+    Result<bool> applied = true;
+    switch (d->listener->handlerKind()) {
+    case HandlerKind::InProcess:
+        applied = d->listener->reload();
+        break;
+    case HandlerKind::Canned:
+        applied = d->listener->useCanned(d->config.canned);
+        break;
+    case HandlerKind::Forward:
+        if (d->runner) {
+            d->runner->setEnvironment(d->runnerEnvironment(resolved.value()));
+            d->runner->restart();
+            applied = d->listener->useForward(quint16(d->runner->port()));
+        }
+        break;
+    }
+    if (applied)
+        d->say(QStringLiteral("configuration reloaded from %1").arg(manifestPath()));
+    return applied;
 }
 
 const FolderConfig &Session::config() const

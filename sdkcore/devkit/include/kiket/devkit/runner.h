@@ -61,6 +61,9 @@ public:
     /// Stops it and starts it again at once.
     void restart();
 
+    /// Replaces the environment added at the next start (a restart applies it).
+    void setEnvironment(const QMap<QString, QString> &env);
+
     RunState state() const;
     /// The extension's port (chosen at start when 0 was asked for).
     int port() const;

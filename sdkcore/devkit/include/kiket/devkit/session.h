@@ -51,6 +51,13 @@ public:
     SandboxPlatform &sandbox();
     /// The extension's process (forward handler only).
     Runner *runner();
+    /// The manifest file in use (empty when the folder has none).
+    QString manifestPath() const;
+    /// Reads the manifest again and applies it without restarting the workbench: the in-process
+    /// plugin gets a new SDK (settings, delivery secret, scopes), an extension process is
+    /// restarted with the new environment, forward and canned verdicts use the new secret. A
+    /// manifest that does not parse is reported and the running configuration kept.
+    Result<bool> reloadConfiguration();
 
 private:
     Session();
