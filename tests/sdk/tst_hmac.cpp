@@ -144,6 +144,16 @@ private slots:
         QCOMPARE(v.otherSecretIndex, 1);
         QVERIFY(!v.bodyOnlyMatches);
 
+        // During a rotation the old secret is accepted, and the verdict says it was the old one.
+        HmacInput rotating = otherSecret;
+        rotating.acceptedSecrets = { "older", "test-secret" };
+        v = verifyHmac(rotating);
+        QVERIFY(v.ok());
+        QCOMPARE(v.acceptedSecretIndex, 1);
+        QVERIFY(v.detail.contains("rotated out"));
+        rotating.acceptedSecrets = { "older" };
+        QVERIFY(!verifyHmac(rotating).ok());
+
         // Signed compact, then pretty-printed on the way (key order kept).
         HmacInput pretty = signedInput(R"({"b":1,"a":[1,2]})", 1000, 1000);
         pretty.body = "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    2\n  ]\n}";

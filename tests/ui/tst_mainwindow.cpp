@@ -7,6 +7,8 @@
 #include "mainwindow.h"
 #include "manifesteditor.h"
 #include "rategauge.h"
+#include "secretsmodel.h"
+#include "secretspanel.h"
 #include "telemetrymodel.h"
 #include "telemetrypanel.h"
 #include "trafficmodel.h"
@@ -21,6 +23,7 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
@@ -59,12 +62,34 @@ struct Fixture
         o.listenerPort = 0;
         o.sandboxPort = 0;
         o.rateWindowSeconds = rateWindowSeconds;
+        o.keychain = false; // local values in the folder's 0600 file
         return devkit::Session::open(folder.path(), o, [this](const devkit::Exchange &e) {
             if (e.kind != devkit::ExchangeKind::Log)
                 traffic.add(devkit::summaryOf(e));
         });
     }
     QString problem() const { return session.ok() ? QString() : session.error().toString(); }
+    // Sends a delivery signed with the secret from another thread (the listener answers on this
+    // one) and gives its status.
+    int sendSignedWith(const QByteArray &secret) const
+    {
+        devkit::Session *s = session.value().get();
+        devkit::DeliverySpec spec;
+        spec.issuer = &s->sandbox().issuer();
+        spec.apiBaseUrl = s->sandboxUrl();
+        spec.grant.scopes = { QStringLiteral("*") };
+        spec.event = QStringLiteral("issue.created");
+        spec.version = QStringLiteral("v1");
+        spec.payload = QJsonObject { { "issue", QJsonObject { { "id", "1" } } } };
+        spec.webhookSecret = secret;
+        const HttpRequest request = devkit::prepareDelivery(spec).request;
+        const QString to = s->listenerUrl();
+        auto status = std::async(
+            std::launch::async, [to, request] { return sendHttp(to, request, 10000).status; });
+        while (status.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
+            QCoreApplication::processEvents();
+        return status.get();
+    }
     int count(devkit::ExchangeKind kind, int status = -1) const
     {
         int n = 0;
@@ -221,25 +246,7 @@ private slots:
         MainWindow window(*f.session.value(), f.traffic);
         ManifestEditor *manifest = window.manifest();
         QCOMPARE(manifest->path(), f.folder.filePath("extension.yaml"));
-        const QString to = f.session.value()->listenerUrl();
-        devkit::Session *session = f.session.value().get();
-        const auto signedWith = [to, session](const QByteArray &secret) {
-            devkit::DeliverySpec spec;
-            spec.issuer = &session->sandbox().issuer();
-            spec.apiBaseUrl = session->sandboxUrl();
-            spec.grant.scopes = { QStringLiteral("*") };
-            spec.event = QStringLiteral("issue.created");
-            spec.version = QStringLiteral("v1");
-            spec.payload = QJsonObject { { "issue", QJsonObject { { "id", "1" } } } };
-            spec.webhookSecret = secret;
-            const HttpRequest request = devkit::prepareDelivery(spec).request;
-            // Sent from another thread: the listener answers on this one.
-            auto status = std::async(
-                std::launch::async, [to, request] { return sendHttp(to, request, 10000).status; });
-            while (status.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
-                QCoreApplication::processEvents();
-            return status.get();
-        };
+        const auto signedWith = [&f](const QByteArray &secret) { return f.sendSignedWith(secret); };
         QCOMPARE(signedWith("window-secret"), 200);
 
         // A broken edit is saved but not applied: the running secret stays.
@@ -255,6 +262,67 @@ private slots:
             QStringLiteral("rotated-in-the-editor"));
         QCOMPARE(signedWith("window-secret"), 401);
         QCOMPARE(signedWith("rotated-in-the-editor"), 200);
+    }
+
+    void secretsAddMaskRevealRotateDelete()
+    {
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        MainWindow window(*f.session.value(), f.traffic);
+        SecretsPanel *panel = window.secrets();
+        SecretsModel *model = panel->model();
+        QAbstractItemModelTester tester(
+            model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(panel->notice()->text().contains("local-secrets.json"));
+        QVERIFY(model->rowOf("API_KEY") >= 0); // declared by the manifest, no value yet
+        QCOMPARE(model->index(model->rowOf("API_KEY"), SecretsModel::Declared).data().toString(),
+            QStringLiteral("declared"));
+
+        // Add a local value: masked, revealed on demand, and handed to the in-process SDK.
+        QVERIFY(panel->setSecret(SecretPlace::Local, "API_KEY", "sk-local-9876").ok());
+        const int row = model->rowOf("API_KEY");
+        const QModelIndex local = model->index(row, SecretsModel::Local);
+        QVERIFY(!local.data().toString().contains("sk-local"));
+        QVERIFY(model->index(row, SecretsModel::Fingerprint).data().toString().endsWith("9876"));
+        model->setRevealed("API_KEY", true);
+        QCOMPARE(local.data().toString(), QStringLiteral("sk-local-9876"));
+        model->setRevealed("API_KEY", false);
+        QCOMPARE(f.session.value()->listener().sdk()->config().settings.value("API_KEY").toString(),
+            QStringLiteral("sk-local-9876"));
+
+        // The sandbox store: what the extension's secrets.get will read.
+        QVERIFY(panel->setSecret(SecretPlace::Sandbox, "CRM_TOKEN", "crm-1").ok());
+        QCOMPARE(model->index(model->rowOf("CRM_TOKEN"), SecretsModel::Sandbox)
+                     .data(SecretsModel::ValueRole)
+                     .toString(),
+            QStringLiteral("crm-1"));
+
+        // A rotation drill of the delivery secret: old and new both pass, then only the new.
+        QVERIFY(panel->rotate(devkit::kDeliverySecretKey, "rotated-secret").ok());
+        QVERIFY(f.session.value()->rotationInProgress());
+        QCOMPARE(f.sendSignedWith("window-secret"), 200);
+        QCOMPARE(f.sendSignedWith("rotated-secret"), 200);
+        QCOMPARE(f.sendSignedWith("unrelated"), 401);
+        QVERIFY(panel->endRotation().ok());
+        QCOMPARE(f.sendSignedWith("window-secret"), 401);
+        QCOMPARE(f.sendSignedWith("rotated-secret"), 200);
+
+        // Delete asks first; "no" keeps the value.
+        QStringList asked;
+        bool answer = false;
+        panel->setConfirm([&](const QString &q) {
+            asked << q;
+            return answer;
+        });
+        QCOMPARE(panel->removeSecret(SecretPlace::Local, "API_KEY").value(), false);
+        QVERIFY(f.session.value()->localSecrets().value("API_KEY").has_value());
+        answer = true;
+        QVERIFY(panel->removeSecret(SecretPlace::Local, "API_KEY").value());
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(asked.first().contains("API_KEY"));
+        QVERIFY(!f.session.value()->localSecrets().value("API_KEY").has_value());
+        QCOMPARE(model->index(model->rowOf("API_KEY"), SecretsModel::Local).data().toString(),
+            QStringLiteral("—"));
     }
 
     void gaugeAndTelemetryFollowTheTraffic()

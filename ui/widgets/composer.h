@@ -58,6 +58,8 @@ public:
     QPlainTextEdit *editor() const { return m_editor; }
     QLineEdit *secretsEdit() const { return m_secrets; }
     QStringList scopes() const;
+    /// The payload secrets typed in (KEY=value; …).
+    QJsonObject payloadSecrets() const;
     void setScopes(const QStringList &scopes);
 
 signals:
@@ -67,7 +69,6 @@ signals:
 private:
     void validate();
     void showMode();
-    QJsonObject payloadSecrets() const;
 
     const devkit::EventCatalogue *m_catalogue = nullptr;
     std::optional<devkit::Exchange> m_original;

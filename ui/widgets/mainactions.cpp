@@ -100,10 +100,7 @@ void MainWindow::buildActions()
 
 QByteArray MainWindow::webhookSecret() const
 {
-    const Sdk *sdk = m_session.listener().sdk();
-    if (sdk && !sdk->config().webhookSecret.isEmpty())
-        return sdk->config().webhookSecret.toUtf8();
-    return qgetenv("KIKET_WEBHOOK_SECRET");
+    return m_session.deliverySecret();
 }
 
 void MainWindow::deliver(const HttpRequest &request, const QString &what)

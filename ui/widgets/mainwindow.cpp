@@ -4,6 +4,7 @@
 #include "console.h"
 #include "exchangedetail.h"
 #include "manifesteditor.h"
+#include "secretspanel.h"
 #include "telemetrypanel.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
@@ -16,6 +17,7 @@
 #include <QCompleter>
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
@@ -177,6 +179,23 @@ void MainWindow::buildDocks()
     manifestDock->setWidget(m_manifest);
     addDockWidget(Qt::RightDockWidgetArea, manifestDock);
     tabifyDockWidget(m_composerDock, manifestDock);
+    m_secrets = new SecretsPanel(m_session, [this] {
+        QMap<QString, QString> out;
+        const QJsonObject typed = m_composer->payloadSecrets();
+        for (auto it = typed.begin(); it != typed.end(); ++it)
+            out.insert(it.key(), it.value().toString());
+        return out;
+    });
+    connect(m_manifest, &ManifestEditor::saved, m_secrets, &SecretsPanel::refresh);
+    auto *secretsDock = new QDockWidget(tr("Secrets"), this);
+    secretsDock->setObjectName(QStringLiteral("secrets-dock"));
+    secretsDock->setWidget(m_secrets);
+    addDockWidget(Qt::RightDockWidgetArea, secretsDock);
+    tabifyDockWidget(manifestDock, secretsDock);
+    connect(secretsDock, &QDockWidget::visibilityChanged, m_secrets, [this](bool visible) {
+        if (visible)
+            m_secrets->refresh(); // the sandbox store changes as the extension runs
+    });
     m_composerDock->raise();
 
     m_console->attach(m_session.runner());

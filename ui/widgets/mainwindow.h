@@ -22,6 +22,7 @@ class Console;
 class DiffView;
 class ExchangeDetail;
 class ManifestEditor;
+class SecretsPanel;
 class TelemetryPanel;
 class TrafficFilter;
 class TrafficModel;
@@ -64,6 +65,7 @@ public:
     Console *console() const { return m_console; }
     TelemetryPanel *telemetry() const { return m_telemetry; }
     ManifestEditor *manifest() const { return m_manifest; }
+    SecretsPanel *secrets() const { return m_secrets; }
 
 private:
     void buildActions();
@@ -89,6 +91,7 @@ private:
     QDockWidget *m_composerDock = nullptr;
     TelemetryPanel *m_telemetry = nullptr;
     ManifestEditor *m_manifest = nullptr;
+    SecretsPanel *m_secrets = nullptr;
     QPointer<DiffView> m_diff;
     bool m_followTail = true;
     std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries

@@ -127,6 +127,7 @@ void FrontServer::answer(const HttpRequest &request, const Responder &responder,
     if (!e.event.isEmpty()) { // the verdict the extension should reach, for the user to compare
         HmacInput in;
         in.secret = m_target.webhookSecret;
+        in.acceptedSecrets = m_target.rotatingSecrets;
         in.signatureHeaders = headerValues(request.headers, "x-kiket-signature");
         in.timestampHeaders = headerValues(request.headers, "x-kiket-timestamp");
         in.body = request.body;

@@ -20,6 +20,7 @@ struct FrontTarget
     int timeoutMs = 5000; ///< Forward: no answer by then is a 504.
     QList<CannedAnswer> canned; ///< Canned: the answers.
     QByteArray webhookSecret; ///< To show each delivery's signature verdict (not enforced here).
+    QList<QByteArray> rotatingSecrets; ///< Accepted as well during a rotation.
 };
 
 /// The listener's server for the forward and canned targets, on a thread of its own. Every

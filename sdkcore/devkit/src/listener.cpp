@@ -129,6 +129,7 @@ std::unique_ptr<FrontServer> Listener::makeFront(
     const auto config = resolveConfig(m_options);
     if (config)
         target.webhookSecret = config.value().webhookSecret.toUtf8();
+    target.rotatingSecrets = m_options.rotatingWebhookSecrets;
     return std::make_unique<FrontServer>(target, *m_captures, m_onCaptured);
 }
 

@@ -80,6 +80,24 @@ struct Session::Private
     CaptureHook onCaptured;
     MessageHook onMessage;
     SdkOptions listenerOptions; // what the listener's SDK and the extension's environment use
+    std::unique_ptr<LocalSecrets> secrets;
+    QList<QByteArray> rotating; // old delivery secrets still accepted (a rotation drill)
+
+    // The listener's options with the local values applied.
+    SdkOptions withSecrets(SdkOptions options) const
+    {
+        options.rotatingWebhookSecrets = rotating;
+        options.webhookSecret.reset(); // only a local value sets it
+        options.environment = QProcessEnvironment::systemEnvironment();
+        const QMap<QString, QString> values = secrets->values();
+        for (auto it = values.begin(); it != values.end(); ++it) {
+            if (it.key() == kDeliverySecretKey)
+                options.webhookSecret = it.value();
+            else
+                options.environment.insert(secretEnvName(it.key()), it.value());
+        }
+        return options;
+    }
 
     void store(Exchange e)
     {
@@ -96,8 +114,10 @@ struct Session::Private
     // KIKET_SECRET_* of the workbench's own environment pass through as well.
     QMap<QString, QString> runnerEnvironment(const Config &resolved) const
     {
+        QMap<QString, QString> local = secrets->values();
+        local.remove(kDeliverySecretKey);
         QMap<QString, QString> env = extensionEnvironment(
-            sandbox->baseUrl(), resolved.webhookSecret, resolved.workspaceToken, {});
+            sandbox->baseUrl(), resolved.webhookSecret, resolved.workspaceToken, local);
         env.insert(config.env);
         return env;
     }
@@ -213,9 +233,14 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
                            ".kiket/workbench.yaml (%1)")
                 .arg(config.detected) };
 
+    auto secrets = LocalSecrets::open(config.folder, overrides.keychain);
+    if (!secrets)
+        return secrets.error();
+    d->secrets = std::move(secrets).value();
     SdkOptions sdkOptions;
     sdkOptions.manifestFolder = config.folder;
     sdkOptions.authMode = authModeFromString(config.auth).value_or(AuthMode::Auto);
+    sdkOptions = d->withSecrets(sdkOptions);
     auto resolved = resolveConfig(sdkOptions);
     if (!resolved)
         return resolved.error();
@@ -260,9 +285,11 @@ QString Session::manifestPath() const
 
 Result<bool> Session::reloadConfiguration()
 {
+    d->listenerOptions = d->withSecrets(d->listenerOptions);
     auto resolved = resolveConfig(d->listenerOptions);
     if (!resolved)
         return resolved.error();
+    d->listener->setOptions(d->listenerOptions);
     Result<bool> applied = true;
     switch (d->listener->handlerKind()) {
     case HandlerKind::InProcess:
@@ -282,6 +309,49 @@ Result<bool> Session::reloadConfiguration()
     if (applied)
         d->say(QStringLiteral("configuration reloaded from %1").arg(manifestPath()));
     return applied;
+}
+
+LocalSecrets &Session::localSecrets()
+{
+    return *d->secrets;
+}
+
+Result<bool> Session::applySecrets()
+{
+    return reloadConfiguration();
+}
+
+Result<Config> Session::currentConfig() const
+{
+    return resolveConfig(d->withSecrets(d->listenerOptions));
+}
+
+QByteArray Session::deliverySecret() const
+{
+    const auto resolved = currentConfig();
+    return resolved ? resolved.value().webhookSecret.toUtf8() : QByteArray();
+}
+
+Result<bool> Session::rotateDeliverySecret(const QString &newValue)
+{
+    const QByteArray old = deliverySecret();
+    auto stored = d->secrets->set(kDeliverySecretKey, newValue);
+    if (!stored)
+        return stored;
+    if (!old.isEmpty() && old != newValue.toUtf8() && !d->rotating.contains(old))
+        d->rotating.append(old);
+    return applySecrets();
+}
+
+Result<bool> Session::endRotation()
+{
+    d->rotating.clear();
+    return applySecrets();
+}
+
+bool Session::rotationInProgress() const
+{
+    return !d->rotating.isEmpty();
 }
 
 const FolderConfig &Session::config() const

@@ -215,6 +215,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
         HmacInput in;
         in.secret = d->config.webhookSecret.toUtf8();
         in.otherSecrets = d->options.previousWebhookSecrets;
+        in.acceptedSecrets = d->options.rotatingWebhookSecrets;
         in.signatureHeaders = headerValues(request.headers, "x-kiket-signature");
         in.timestampHeaders = headerValues(request.headers, "x-kiket-timestamp");
         in.body = request.body;

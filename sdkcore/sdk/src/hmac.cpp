@@ -172,6 +172,15 @@ HmacVerdict verifyHmac(const HmacInput &in)
         v.cause = HmacCause::Ok;
         return v;
     }
+    for (int i = 0; i < in.acceptedSecrets.size(); ++i) { // a rotation under way
+        const QByteArray &accepted = in.acceptedSecrets.at(i);
+        if (!accepted.isEmpty() && equalConstantTime(signatureOf(accepted, ts, in.body), sig)) {
+            v.cause = HmacCause::Ok;
+            v.acceptedSecretIndex = i;
+            v.detail = QStringLiteral("signed with the secret being rotated out");
+            return v;
+        }
+    }
     // Explain the mismatch: the usual ways a correct sender still gets it wrong.
     v.bodyOnlyMatches = equalConstantTime(hmacSha256Hex(in.secret, in.body), sig);
     for (int i = 0; i < in.otherSecrets.size(); ++i) {

@@ -47,6 +47,9 @@ struct SdkOptions
     QStringList
         trustedBaseUrls; ///< Payload api.base_url values to trust (default: the base URL alone).
     QList<QByteArray> previousWebhookSecrets; ///< Only used to explain signature mismatches.
+    /// Accepted as well as the webhook secret while a rotation is under way (old and new both
+    /// valid until the rotation ends).
+    QList<QByteArray> rotatingWebhookSecrets;
     int tokenLeewaySeconds = 0;
     /// Called with every telemetry record before it is sent.
     std::function<void(const TelemetryRecord &)> feedbackHook;

@@ -39,6 +39,8 @@ struct HmacInput
     QByteArray secret; ///< The secret in force; empty means none configured.
     QList<QByteArray>
         otherSecrets; ///< Previous or other known secrets, used only to explain a mismatch.
+    /// Accepted as well as `secret`: the secret being replaced while a rotation is under way.
+    QList<QByteArray> acceptedSecrets;
     QList<QByteArray> signatureHeaders; ///< Every X-Kiket-Signature value received, in order.
     QList<QByteArray> timestampHeaders; ///< Every X-Kiket-Timestamp value received, in order.
     QByteArray body; ///< The raw body bytes.
@@ -55,6 +57,9 @@ struct HmacVerdict
     // Explanations of a mismatch:
     bool bodyOnlyMatches = false; ///< HMAC(body) without the timestamp would match (old scheme).
     int otherSecretIndex = -1; ///< Index in HmacInput::otherSecrets of a secret that matches.
+    /// Index in HmacInput::acceptedSecrets of the secret that signed an accepted delivery, or -1
+    /// when the current secret did.
+    int acceptedSecretIndex = -1;
     bool reserializedMatches = false; ///< The same JSON, compacted or re-ordered, matches.
     bool signatureMalformed = false; ///< The signature is not 64 hex digits.
 

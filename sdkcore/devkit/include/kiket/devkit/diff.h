@@ -2,8 +2,8 @@
 
 #include <kiket/devkit/exchange.h>
 
-#include <QJsonValue>
 #include <QHash>
+#include <QJsonValue>
 #include <QList>
 
 namespace kiket::devkit {

@@ -49,6 +49,9 @@ public:
     /// Switches to configured answers.
     Result<bool> useCanned(const QList<CannedAnswer> &answers);
     HandlerKind handlerKind() const;
+    /// The options the next SDK or front server is made with (reload or a use…() applies them).
+    void setOptions(const SdkOptions &options) { m_options = options; }
+    const SdkOptions &options() const { return m_options; }
 
     quint16 port() const;
     /// The SDK server of the in-process target (nullptr for the others); a reload replaces it.

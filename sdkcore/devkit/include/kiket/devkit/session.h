@@ -1,7 +1,9 @@
 #pragma once
 
+#include <kiket/config.h>
 #include <kiket/devkit/capturewriter.h>
 #include <kiket/devkit/folderconfig.h>
+#include <kiket/devkit/localsecrets.h>
 #include <kiket/devkit/runner.h>
 
 #include <functional>
@@ -24,6 +26,7 @@ struct SessionOverrides
     int rateLimit = 600;
     int rateWindowSeconds = 60;
     int retention = 10000;
+    bool keychain = true; ///< Keep local secret values in the OS keychain when one answers.
 };
 
 /// One opened extension folder: its configuration, capture store, sandbox platform, listener and —
@@ -58,6 +61,21 @@ public:
     /// restarted with the new environment, forward and canned verdicts use the new secret. A
     /// manifest that does not parse is reported and the running configuration kept.
     Result<bool> reloadConfiguration();
+
+    /// This folder's local secret values. After changing them, applySecrets() hands them on.
+    LocalSecrets &localSecrets();
+    /// Applies the local values: the delivery secret and KIKET_SECRET_* for the in-process SDK
+    /// and the extension process (restarted), as reloadConfiguration() does.
+    Result<bool> applySecrets();
+    /// The configuration in force now (manifest, local values, environment).
+    Result<Config> currentConfig() const;
+    /// The delivery secret in force (local value, manifest or environment).
+    QByteArray deliverySecret() const;
+    /// Starts a rotation drill: the new value becomes the delivery secret and the old one stays
+    /// accepted until endRotation().
+    Result<bool> rotateDeliverySecret(const QString &newValue);
+    Result<bool> endRotation();
+    bool rotationInProgress() const;
 
 private:
     Session();
