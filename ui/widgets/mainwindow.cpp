@@ -3,6 +3,7 @@
 #include "composer.h"
 #include "console.h"
 #include "exchangedetail.h"
+#include "headerstrip.h"
 #include "manifesteditor.h"
 #include "secretspanel.h"
 #include "telemetrypanel.h"
@@ -20,6 +21,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -35,7 +37,7 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     , m_view(new QTableView)
     , m_detail(new ExchangeDetail)
     , m_filter(new QLineEdit)
-    , m_header(new QLabel)
+    , m_header(new HeaderStrip)
     , m_composer(new Composer)
     , m_console(new Console)
 {
@@ -87,6 +89,26 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     });
     if (devkit::Runner *runner = session.runner())
         connect(runner, &devkit::Runner::stateChanged, this, &MainWindow::refreshHeader);
+    connect(m_header->restartButton(), &QPushButton::clicked, this, [this] {
+        if (devkit::Runner *runner = m_session.runner()) {
+            runner->restart();
+            return;
+        }
+        const auto reloaded = m_session.reloadConfiguration();
+        statusBar()->showMessage(
+            reloaded ? tr("Reloaded the module and the manifest") : reloaded.error().toString(),
+            6000);
+    });
+    connect(m_header->stopButton(), &QPushButton::clicked, this, [this] {
+        devkit::Runner *runner = m_session.runner();
+        if (!runner)
+            return;
+        if (runner->state() == devkit::RunState::Stopped
+            || runner->state() == devkit::RunState::Crashed)
+            runner->start();
+        else
+            runner->stop();
+    });
     buildDocks();
     buildActions();
     refreshHeader();
@@ -95,16 +117,34 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
 
 void MainWindow::refreshHeader()
 {
+    using Light = HeaderStrip::Light;
     const devkit::FolderConfig &c = m_session.config();
-    const Sdk *sdk = m_session.listener().sdk();
-    const QString id = sdk ? sdk->config().extensionId : QString();
-    QString extension = tr("in-process plugin");
-    if (const devkit::Runner *runner = m_session.runner())
-        extension = tr("extension %1").arg(devkit::runStateName(runner->state()));
-    m_header->setText(tr("<b>%1</b> · handler %2 · listener %3 · sandbox %4 · %5")
-                          .arg(id.isEmpty() ? c.folder : id,
-                              devkit::handlerKindName(m_session.listener().handlerKind()),
-                              m_session.listenerUrl(), m_session.sandboxUrl(), extension));
+    const auto config = m_session.currentConfig();
+    QString title = c.folder;
+    if (config && !config.value().extensionId.isEmpty())
+        title = config.value().extensionId + QLatin1Char(' ') + config.value().extensionVersion;
+    m_header->setTitle(
+        tr("%1 · handler %2")
+            .arg(title, devkit::handlerKindName(m_session.listener().handlerKind())));
+    m_header->setPart(HeaderStrip::Listener, Light::Ready, m_session.listenerUrl());
+    m_header->setPart(HeaderStrip::Sandbox, Light::Ready, m_session.sandboxUrl());
+    const devkit::Runner *runner = m_session.runner();
+    if (!runner) {
+        m_header->setPart(HeaderStrip::Extension, Light::Ready, tr("in-process"));
+        m_header->restartButton()->setToolTip(tr("Reload the module and the manifest"));
+        m_header->stopButton()->hide();
+        return;
+    }
+    const devkit::RunState state = runner->state();
+    const Light light = state == devkit::RunState::Ready ? Light::Ready
+        : state == devkit::RunState::Starting            ? Light::Starting
+        : state == devkit::RunState::Crashed             ? Light::Failed
+                                                         : Light::Off;
+    m_header->setPart(HeaderStrip::Extension, light,
+        tr("%1 on 127.0.0.1:%2").arg(devkit::runStateName(state)).arg(runner->port()));
+    m_header->stopButton()->setText(
+        state == devkit::RunState::Stopped || state == devkit::RunState::Crashed ? tr("Start")
+                                                                                 : tr("Stop"));
 }
 
 void MainWindow::applyFilter(const QString &text)

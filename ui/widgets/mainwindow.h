@@ -21,6 +21,7 @@ class Composer;
 class Console;
 class DiffView;
 class ExchangeDetail;
+class HeaderStrip;
 class ManifestEditor;
 class SecretsPanel;
 class TelemetryPanel;
@@ -61,6 +62,7 @@ public:
     QTableView *trafficView() const { return m_view; }
     ExchangeDetail *detail() const { return m_detail; }
     QLineEdit *filterEdit() const { return m_filter; }
+    HeaderStrip *header() const { return m_header; }
     Composer *composer() const { return m_composer; }
     Console *console() const { return m_console; }
     TelemetryPanel *telemetry() const { return m_telemetry; }
@@ -85,7 +87,7 @@ private:
     QTableView *m_view;
     ExchangeDetail *m_detail;
     QLineEdit *m_filter;
-    QLabel *m_header;
+    HeaderStrip *m_header;
     Composer *m_composer;
     Console *m_console;
     QDockWidget *m_composerDock = nullptr;
