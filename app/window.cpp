@@ -10,6 +10,54 @@
 #include <QMessageBox>
 #include <QTextStream>
 
+namespace {
+
+// Opens the folder in a window and runs until it closes. *next is the folder the user chose to
+// open instead, if any. False when the folder could not be opened (the user was told why).
+bool openWindow(const QString &folder, const kiket::devkit::SessionOverrides &overrides,
+    QString *next, int *result)
+{
+    kiket::ui::TrafficModel traffic;
+    kiket::ui::MainWindow *window = nullptr;
+    auto session = kiket::devkit::Session::open(
+        folder, overrides,
+        [&traffic](const kiket::devkit::Exchange &e) {
+            if (e.kind != kiket::devkit::ExchangeKind::Log) // output lines belong to the detail
+                traffic.add(kiket::devkit::summaryOf(e));
+        },
+        [&window](const QString &message) {
+            if (window)
+                window->showMessage(message);
+            else
+                QTextStream(stderr) << "kiket-workbench: " << message << Qt::endl;
+        });
+    if (!session) {
+        QTextStream(stderr) << "kiket-workbench: " << session.error().toString() << Qt::endl;
+        QMessageBox::critical(nullptr, QStringLiteral("Kiket Workbench"),
+            QStringLiteral("%1\n\n%2").arg(folder, session.error().toString()));
+        return false;
+    }
+    QList<kiket::devkit::ExchangeSummary> history;
+    for (const auto &row : session.value()->captures().loadSummaries()) {
+        if (row.kind != kiket::devkit::ExchangeKind::Log)
+            history << row;
+    }
+    traffic.reset(history);
+    kiket::ui::MainWindow main(*session.value(), traffic);
+    window = &main;
+    QObject::connect(&main, &kiket::ui::MainWindow::openFolderRequested, &main,
+        [&main, next](const QString &chosen) {
+            *next = chosen;
+            main.close();
+        });
+    main.show();
+    *result = QApplication::exec();
+    window = nullptr;
+    return true;
+}
+
+} // namespace
+
 int runWindow(int argc, char *argv[])
 {
     // Our options are ours: Qt would take --plugin for one of its own.
@@ -47,36 +95,23 @@ int runWindow(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("sandbox-port")))
         overrides.sandboxPort = parser.value(QStringLiteral("sandbox-port")).toInt();
 
-    kiket::ui::TrafficModel traffic;
-    kiket::ui::MainWindow *window = nullptr;
-    auto session = kiket::devkit::Session::open(
-        parser.positionalArguments().value(0, QStringLiteral(".")), overrides,
-        [&traffic](const kiket::devkit::Exchange &e) {
-            if (e.kind != kiket::devkit::ExchangeKind::Log) // output lines belong to the detail
-                traffic.add(kiket::devkit::summaryOf(e));
-        },
-        [&window](const QString &message) {
-            if (window)
-                window->showMessage(message);
-            else
-                QTextStream(stderr) << "kiket-workbench: " << message << Qt::endl;
-        });
-    if (!session) {
-        err << "kiket-workbench: " << session.error().toString() << Qt::endl;
-        QMessageBox::critical(
-            nullptr, QStringLiteral("Kiket Workbench"), session.error().toString());
-        return ExitFailed;
+    // One session per opened folder: choosing another folder closes this one and opens that.
+    QString folder = parser.positionalArguments().value(0, QStringLiteral("."));
+    const QString first = folder;
+    const QString plugin = overrides.plugin; // given for the first folder only
+    QString previous;
+    int result = ExitOk;
+    while (!folder.isEmpty()) {
+        QString next;
+        overrides.plugin = folder == first ? plugin : QString();
+        const bool opened = openWindow(folder, overrides, &next, &result);
+        if (!opened && (previous.isEmpty() || folder == previous))
+            return ExitFailed;
+        if (!opened)
+            next = previous; // back to the folder that worked
+        else
+            previous = folder;
+        folder = next;
     }
-    QList<kiket::devkit::ExchangeSummary> history;
-    for (const auto &row : session.value()->captures().loadSummaries()) {
-        if (row.kind != kiket::devkit::ExchangeKind::Log)
-            history << row;
-    }
-    traffic.reset(history);
-    kiket::ui::MainWindow main(*session.value(), traffic);
-    window = &main;
-    main.show();
-    const int result = app.exec();
-    window = nullptr;
     return result;
 }

@@ -1,5 +1,6 @@
 // The window on a real session (the example extension in-process), offscreen: deliveries sent from
 // the window arrive in the list, the detail explains the verdict, the filter bar validates.
+#include "commandpalette.h"
 #include "composer.h"
 #include "diffview.h"
 #include "durationchart.h"
@@ -21,12 +22,17 @@
 #include <QClipboard>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -107,7 +113,69 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_config; // QSettings of these tests live here
+
 private slots:
+    void initTestCase()
+    {
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+        QCoreApplication::setOrganizationName(QStringLiteral("KiketTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    }
+
+    void paletteRecentFoldersDropAndSavedLayout()
+    {
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        auto window = std::make_unique<MainWindow>(*f.session.value(), f.traffic);
+        window->show();
+        QCOMPARE(
+            MainWindow::recentFolders().value(0), QFileInfo(f.folder.path()).absoluteFilePath());
+
+        // The palette finds actions by words, shows their shortcuts and runs the chosen one.
+        CommandPalette *palette = window->showPalette();
+        palette->searchEdit()->setText(QStringLiteral("edit replay"));
+        QCOMPARE(palette->list()->count(), 1);
+        QVERIFY(palette->list()->item(0)->text().contains("Edit and replay"));
+        QVERIFY(palette->list()->item(0)->text().endsWith("E"));
+        palette->searchEdit()->setText(QStringLiteral("no such command"));
+        QCOMPARE(palette->list()->count(), 0);
+        QVERIFY(!palette->runCurrent());
+        window->sendSample(QStringLiteral("issue.created"));
+        QTRY_VERIFY_WITH_TIMEOUT(f.traffic.rowCount() >= 3, 10000);
+        palette->searchEdit()->setText(QStringLiteral("clear list"));
+        QVERIFY(palette->runCurrent());
+        QCOMPARE(f.traffic.rowCount(), 0);
+
+        // A folder dropped on the window asks the app to open it; a file does not.
+        QSignalSpy requested(window.get(), &MainWindow::openFolderRequested);
+        QTemporaryDir other;
+        const auto drop = [&window](const QString &path) {
+            QMimeData mime;
+            mime.setUrls({ QUrl::fromLocalFile(path) });
+            return window->openDropped(&mime);
+        };
+        QVERIFY(window->acceptDrops());
+        QVERIFY(drop(other.path()));
+        QCOMPARE(requested.count(), 1);
+        QCOMPARE(requested.first().first().toString(), other.path());
+        QVERIFY(!drop(f.folder.filePath("extension.yaml")));
+        QCOMPARE(requested.count(), 1);
+
+        // Closing keeps the layout in QSettings, and never a secret value.
+        QVERIFY(window->secrets()
+                    ->setSecret(SecretPlace::Local, "API_KEY", "never-in-settings-4242")
+                    .ok());
+        window->close();
+        window.reset();
+        QSettings settings;
+        settings.sync();
+        QVERIFY(settings.contains("window/state"));
+        QFile file(settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("never-in-settings"));
+    }
+
     void sendFilterAndExplain()
     {
         Fixture f;

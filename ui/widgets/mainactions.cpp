@@ -1,4 +1,5 @@
 // The window's menus and what its actions do: send, replay, edit and replay, copy.
+#include "commandpalette.h"
 #include "composer.h"
 #include "diffview.h"
 #include "mainwindow.h"
@@ -15,6 +16,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QGuiApplication>
 #include <QItemSelectionModel>
 #include <QLineEdit>
@@ -30,6 +32,24 @@ namespace kiket::ui {
 void MainWindow::buildActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open extension folder…"), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Open extension folder"), m_session.config().folder);
+        if (!folder.isEmpty())
+            emit openFolderRequested(folder);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QMenu *recent = file->addMenu(tr("Open &recent"));
+    connect(recent, &QMenu::aboutToShow, this, [this, recent] {
+        recent->clear();
+        for (const QString &folder : recentFolders())
+            recent->addAction(folder, this, [this, folder] { emit openFolderRequested(folder); });
+    });
+    for (const QString &folder : recentFolders()) // listed now too, for the command palette
+        recent->addAction(folder, this, [this, folder] { emit openFolderRequested(folder); });
+    QAction *palette = file->addAction(tr("&Command palette…"), this, &MainWindow::showPalette);
+    palette->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -96,6 +116,14 @@ void MainWindow::buildActions()
     bar->addAction(diff);
     bar->addAction(follow);
     bar->addAction(clear);
+}
+
+CommandPalette *MainWindow::showPalette()
+{
+    auto *palette = new CommandPalette(menuBar()->actions(), this);
+    palette->setAttribute(Qt::WA_DeleteOnClose);
+    palette->show();
+    return palette;
 }
 
 QByteArray MainWindow::webhookSecret() const

@@ -17,11 +17,15 @@
 
 #include <QCompleter>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -60,11 +64,12 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     m_filter->setCompleter(new QCompleter(completions, m_filter));
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
 
-    auto *splitter = new QSplitter(Qt::Vertical);
+    auto *splitter = m_splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(m_view);
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    setAcceptDrops(true);
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_header);
@@ -113,6 +118,8 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     buildActions();
     refreshHeader();
     resize(1100, 760);
+    restoreState();
+    rememberFolder(session.config().folder);
 }
 
 void MainWindow::refreshHeader()
@@ -283,6 +290,82 @@ void MainWindow::showMessage(const QString &message)
         statusBar()->showMessage(message, 8000);
         refreshHeader();
     });
+}
+
+} // namespace kiket::ui
+
+namespace kiket::ui {
+
+namespace {
+
+constexpr int kRecentFolders = 10;
+const QString kRecentKey = QStringLiteral("recentFolders");
+
+QString droppedFolder(const QMimeData *mime)
+{
+    for (const QUrl &url : mime->urls()) {
+        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir())
+            return url.toLocalFile();
+    }
+    return {};
+}
+
+} // namespace
+
+QStringList MainWindow::recentFolders()
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberFolder(const QString &folder)
+{
+    QStringList recent = recentFolders();
+    const QString path = QFileInfo(folder).absoluteFilePath();
+    recent.removeAll(path);
+    recent.prepend(path);
+    QSettings().setValue(kRecentKey, recent.mid(0, kRecentFolders));
+}
+
+// Only the layout is kept: geometry, docks, splitter and column widths — never a value.
+void MainWindow::restoreState()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    QMainWindow::restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_view->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("window/trafficColumns")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(
+        QStringLiteral("window/trafficColumns"), m_view->horizontalHeader()->saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!droppedFolder(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    if (openDropped(event->mimeData()))
+        event->acceptProposedAction();
+}
+
+bool MainWindow::openDropped(const QMimeData *mime)
+{
+    const QString folder = droppedFolder(mime);
+    if (!folder.isEmpty())
+        emit openFolderRequested(folder);
+    return !folder.isEmpty();
 }
 
 } // namespace kiket::ui

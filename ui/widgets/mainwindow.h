@@ -9,6 +9,8 @@
 class QDockWidget;
 class QLabel;
 class QLineEdit;
+class QMimeData;
+class QSplitter;
 class QTableView;
 
 namespace kiket::devkit {
@@ -17,6 +19,7 @@ class Session;
 
 namespace kiket::ui {
 
+class CommandPalette;
 class Composer;
 class Console;
 class DiffView;
@@ -59,6 +62,16 @@ public:
     /// redacted). False when nothing is selected.
     bool copySelected(const QString &format);
 
+    /// Shows the command palette (Ctrl+K); it runs the chosen action and closes.
+    CommandPalette *showPalette();
+
+    /// What a drop on the window does: asks to open the first folder among the URLs. False when
+    /// there is none (files are not folders).
+    bool openDropped(const QMimeData *mime);
+    /// Folders opened lately, newest first (from QSettings; paths only).
+    static QStringList recentFolders();
+    static void rememberFolder(const QString &folder);
+
     QTableView *trafficView() const { return m_view; }
     ExchangeDetail *detail() const { return m_detail; }
     QLineEdit *filterEdit() const { return m_filter; }
@@ -69,8 +82,18 @@ public:
     ManifestEditor *manifest() const { return m_manifest; }
     SecretsPanel *secrets() const { return m_secrets; }
 
+signals:
+    /// The user chose another folder (menu, recent list or a drop); the app reopens on it.
+    void openFolderRequested(const QString &folder);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
 private:
     void buildActions();
+    void restoreState();
     void buildDocks();
     void refreshHeader();
     void applyFilter(const QString &text);
@@ -95,6 +118,7 @@ private:
     ManifestEditor *m_manifest = nullptr;
     SecretsPanel *m_secrets = nullptr;
     QPointer<DiffView> m_diff;
+    QSplitter *m_splitter = nullptr;
     bool m_followTail = true;
     std::optional<devkit::EventCatalogue> m_catalogue; // read once: the sample deliveries
     qint64 m_awaitingReplayOf = 0; // select the capture that replays this one
