@@ -17,7 +17,8 @@ namespace {
 bool openWindow(const QString &folder, const kiket::devkit::SessionOverrides &overrides,
     QString *next, int *result)
 {
-    kiket::ui::TrafficModel traffic;
+    kiket::ui::TrafficModel traffic(
+        nullptr, overrides.retention); // the list shows all that is kept
     kiket::ui::MainWindow *window = nullptr;
     auto session = kiket::devkit::Session::open(
         folder, overrides,
@@ -84,7 +85,10 @@ int runWindow(int argc, char *argv[])
             { QStringLiteral("port"), QStringLiteral("Listener port (default 8080)."),
                 QStringLiteral("port") },
             { QStringLiteral("sandbox-port"), QStringLiteral("Sandbox port (default 8090)."),
-                QStringLiteral("port") } });
+                QStringLiteral("port") },
+            { QStringLiteral("retention"),
+                QStringLiteral("Exchanges kept in the capture and the list (default 10000)."),
+                QStringLiteral("n") } });
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
         return code;
@@ -94,6 +98,8 @@ int runWindow(int argc, char *argv[])
         overrides.listenerPort = parser.value(QStringLiteral("port")).toInt();
     if (parser.isSet(QStringLiteral("sandbox-port")))
         overrides.sandboxPort = parser.value(QStringLiteral("sandbox-port")).toInt();
+    if (parser.isSet(QStringLiteral("retention")))
+        overrides.retention = qMax(100, parser.value(QStringLiteral("retention")).toInt());
 
     // One session per opened folder: choosing another folder closes this one and opens that.
     QString folder = parser.positionalArguments().value(0, QStringLiteral("."));

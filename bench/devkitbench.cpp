@@ -25,17 +25,6 @@ using namespace kiket::devkit;
 
 namespace {
 
-double residentMiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    status.open(QIODevice::ReadOnly);
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return 0;
-}
-
 // A delivery as the listener captures it, with a request body of about `bytes`.
 Exchange sampleExchange(int bytes)
 {
@@ -111,21 +100,6 @@ int ingest(int count)
             kThreads, count / seconds);
     }
     return 0;
-}
-
-QByteArray rawRequest(const HttpRequest &r, quint16 port)
-{
-    QByteArray out = r.method + ' ' + r.target
-        + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\n";
-    for (const auto &h : r.headers)
-        out += h.first + ": " + h.second + "\r\n";
-    return out + "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n\r\n" + r.body;
-}
-
-double percentile(QList<double> values, double p)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? 0 : values[qMin(values.size() - 1, int(values.size() * p))];
 }
 
 int roundtrip(int count, const QString &pluginPath)

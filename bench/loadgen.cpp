@@ -2,9 +2,11 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QList>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -33,6 +35,14 @@ qsizetype completeResponse(const QByteArray &buffer)
 
 int sendExactly(quint16 port, const QByteArray &request, int total, int connections)
 {
+    return sendEach(port, QList<QByteArray>(total, request), connections);
+}
+
+int sendEach(quint16 port, const QList<QByteArray> &requests, int connections)
+{
+    const int total = int(requests.size());
+    if (total == 0)
+        return 0;
     QEventLoop loop;
     int sent = 0;
     int answered = 0;
@@ -41,10 +51,8 @@ int sendExactly(quint16 port, const QByteArray &request, int total, int connecti
     for (int i = 0; i < connections && i < total; ++i) {
         auto *c = new Connection;
         all << c;
-        QObject::connect(c->socket.get(), &QTcpSocket::connected, &loop, [c, &sent, &request] {
-            ++sent;
-            c->socket->write(request);
-        });
+        QObject::connect(c->socket.get(), &QTcpSocket::connected, &loop,
+            [c, &sent, &requests] { c->socket->write(requests[sent++]); });
         QObject::connect(c->socket.get(), &QTcpSocket::readyRead, &loop, [&, c] {
             c->buffer += c->socket->readAll();
             qsizetype n;
@@ -53,10 +61,8 @@ int sendExactly(quint16 port, const QByteArray &request, int total, int connecti
                 c->buffer.remove(0, n);
                 if (++answered == total)
                     loop.quit();
-                else if (sent < total) {
-                    ++sent;
-                    c->socket->write(request);
-                }
+                else if (sent < total)
+                    c->socket->write(requests[sent++]);
             }
         });
         QObject::connect(
@@ -90,4 +96,31 @@ QList<double> timeSequential(quint16 port, const QByteArray &request, int count)
         buffer.remove(0, n);
     }
     return micros;
+}
+
+QByteArray rawRequest(const kiket::HttpRequest &r, quint16 port)
+{
+    QByteArray out = r.method + ' ' + r.target
+        + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\n";
+    for (const auto &h : r.headers)
+        out += h.first + ": " + h.second + "\r\n";
+    return out + "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n\r\n" + r.body;
+}
+
+double percentile(QList<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? 0 : values[qMin(values.size() - 1, qsizetype(values.size() * p))];
+}
+
+double residentMiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
 }

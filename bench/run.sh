@@ -124,3 +124,11 @@ for conns in 50 1; do
         -v p="$(median 2 "${forwarded[@]}")" -v q="$(median 2 "${direct[@]}")" \
         'BEGIN{printf "  throughput ratio %.2f (target >= 0.50), added p50 %d us (target < 1000)\n", a/b, p-q}'
 done
+
+echo
+echo "== Workbench window (offscreen): 100,000 exchanges in the capture"
+"$build/bench/kiket-windowbench" open "${CAPTURES:-100000}" 2>/dev/null
+echo
+echo "== Workbench window: 2,000 deliveries per second for 10 s, GUI event-loop stalls"
+"$build/bench/kiket-windowbench" stall 2000 10 2>/dev/null
+"$build/bench/kiket-windowbench" stall 2000 10 issue.created 2>/dev/null

@@ -20,6 +20,9 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    /// Compares the rows' summaries directly (no QVariant per comparison): sorting 100,000 rows
+    /// stays quick.
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
     FilterExpression m_expression;

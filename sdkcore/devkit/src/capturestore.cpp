@@ -26,6 +26,14 @@ const char kSchema[]
       " auth_cause TEXT, auth_detail TEXT, event TEXT, version TEXT, handler_kind TEXT,"
       " parent_id INTEGER, replay_of INTEGER, note TEXT, token_jti TEXT)";
 
+// Linking an API call to its delivery, a delivery's children and the output lines of a moment are
+// lookups by these columns: without indexes each would read the whole table.
+const char *const kIndexes[] = {
+    "CREATE INDEX IF NOT EXISTS exchanges_token ON exchanges (token_jti)",
+    "CREATE INDEX IF NOT EXISTS exchanges_parent ON exchanges (parent_id)",
+    "CREATE INDEX IF NOT EXISTS exchanges_kind_started ON exchanges (kind, started_ms)",
+};
+
 const char kColumns[]
     = "id, kind, started_ms, finished_ms, timings, method, target, request_headers, request_body,"
       " status, response_headers, response_body, error, auth_cause, auth_detail, event, version,"
@@ -104,6 +112,12 @@ bool openDatabase(const QString &connection, const QString &path, QString *error
         && !q.exec(QStringLiteral("ALTER TABLE exchanges ADD COLUMN token_jti TEXT"))) {
         *error = q.lastError().text();
         return false;
+    }
+    for (const char *index : kIndexes) {
+        if (!q.exec(QString::fromLatin1(index))) {
+            *error = q.lastError().text();
+            return false;
+        }
     }
     return true;
 }
