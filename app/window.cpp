@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTextStream>
 
@@ -69,6 +70,8 @@ int runWindow(int argc, char *argv[])
     QApplication app(qtArgc, argv);
     app.setApplicationName(QStringLiteral("kiket-workbench"));
     app.setOrganizationName(QStringLiteral("Kiket"));
+    app.setDesktopFileName(QStringLiteral("kiket-workbench"));
+    app.setWindowIcon(QIcon(QStringLiteral(":/kiket/kiket-workbench.svg")));
     QTextStream out(stdout);
     QTextStream err(stderr);
     if (arguments.value(0) == QLatin1String("open"))

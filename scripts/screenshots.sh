@@ -42,4 +42,10 @@ window=$(xdotool search --name "Kiket Workbench" | head -1)
 xdotool windowsize "$window" 1400 900 windowmove "$window" 0 0
 sleep 0.5
 import -window root "$out/window.png"
-echo "saved $out/window.png"
+# The delivery that failed its signature, selected: the overview says why and what to do.
+click() { xdotool mousemove "$1" "$2" click 1; sleep 0.8; }
+click "${MISMATCH_X:-300}" "${MISMATCH_Y:-347}"
+import -window root "$out/verdict.png"
+click "${EDIT_X:-400}" "${EDIT_Y:-32}" # Edit and replay
+import -window root "$out/edit-and-replay.png"
+echo "saved $out/window.png, verdict.png, edit-and-replay.png"

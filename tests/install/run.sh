@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the SDK from a build tree into a scratch prefix, then builds and runs an out-of-tree extension.
+# Installs from a build tree into a scratch prefix: builds and runs an out-of-tree extension against
+# the SDK package, and runs the installed workbench.
 set -euo pipefail
 build_dir=$1 source_dir=$2
 shift 2 # the rest goes to the consumer's cmake
@@ -11,3 +12,11 @@ cmake -S "$source_dir/tests/install/consumer" -B "$work/build" -DCMAKE_PREFIX_PA
 cmake --build "$work/build" >/dev/null
 test -f "$work/build/outoftree-plugin.so" || { echo "the plugin helper built nothing" >&2; exit 1; }
 LD_LIBRARY_PATH="$work/prefix/lib:$work/prefix/lib/x86_64-linux-gnu" "$work/build/outoftree"
+
+# The workbench itself: it runs from the prefix without LD_LIBRARY_PATH, with its desktop entry
+# and icon in place.
+workbench=$work/prefix/bin/kiket-workbench
+QT_QPA_PLATFORM=offscreen "$workbench" --help | grep -q 'kiket-workbench COMMAND' \
+    || { echo "the installed kiket-workbench does not run" >&2; exit 1; }
+grep -q '^Exec=kiket-workbench open %f$' "$work/prefix/share/applications/kiket-workbench.desktop"
+test -s "$work/prefix/share/icons/hicolor/scalable/apps/kiket-workbench.svg"

@@ -2,6 +2,7 @@
 #include "commandpalette.h"
 #include "composer.h"
 #include "diffview.h"
+#include "headerstrip.h"
 #include "mainwindow.h"
 #include "trafficmodel.h"
 
@@ -116,6 +117,12 @@ void MainWindow::buildActions()
     bar->addAction(diff);
     bar->addAction(follow);
     bar->addAction(clear);
+    // The folder's state spans the window's width, under the actions.
+    addToolBarBreak();
+    QToolBar *state = addToolBar(tr("Folder state"));
+    state->setObjectName(QStringLiteral("state-toolbar"));
+    state->setMovable(false);
+    state->addWidget(m_header);
 }
 
 CommandPalette *MainWindow::showPalette()

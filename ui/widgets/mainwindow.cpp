@@ -72,7 +72,6 @@ MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget 
     setAcceptDrops(true);
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
-    layout->addWidget(m_header);
     layout->addWidget(m_filter);
     layout->addWidget(splitter);
     setCentralWidget(central);
