@@ -7,6 +7,7 @@
 #include "exchangedetail.h"
 #include "mainwindow.h"
 #include "manifesteditor.h"
+#include "messageview.h"
 #include "rategauge.h"
 #include "secretsmodel.h"
 #include "secretspanel.h"
@@ -37,10 +38,12 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
+#include <QTreeWidget>
 
 #include <future>
 
@@ -205,6 +208,27 @@ private slots:
         QVERIFY(overview);
         QTRY_VERIFY_WITH_TIMEOUT(overview->toPlainText().contains("Signature: ok"), 5000);
         QVERIFY(!overview->toPlainText().contains("window-secret"));
+
+        // Request: headers as a table (signature masked), the body as a JSON tree and as hex.
+        MessageView *request = window.detail()->requestView();
+        QStringList headerNames;
+        QString signature;
+        for (int row = 0; row < request->headersTable()->rowCount(); ++row) {
+            headerNames << request->headersTable()->item(row, 0)->text();
+            if (headerNames.last() == QLatin1String("X-Kiket-Signature"))
+                signature = request->headersTable()->item(row, 1)->text();
+        }
+        QVERIFY(headerNames.contains("X-Kiket-Delivery"));
+        QCOMPARE(signature, QStringLiteral("[redacted]"));
+        QTreeWidgetItem *body = request->jsonTree()->topLevelItem(0);
+        QVERIFY(body);
+        bool hasIssue = false;
+        for (int i = 0; i < body->childCount(); ++i)
+            hasIssue = hasIssue || body->child(i)->text(0) == QLatin1String("issue");
+        QVERIFY(hasIssue);
+        QVERIFY(request->rawText()->toPlainText().contains("00000000  7b 22"));
+        QCOMPARE(
+            hexDump("AB\n"), QStringLiteral("00000000  41 42 0a %1 AB.\n").arg(QString(39, ' ')));
 
         // The filter bar: a valid expression filters, a wrong one says why and keeps the list.
         QLineEdit *filter = window.filterEdit();

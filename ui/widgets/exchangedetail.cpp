@@ -1,5 +1,7 @@
 #include "exchangedetail.h"
 
+#include "messageview.h"
+
 #include <kiket/devkit/export.h>
 
 #include <QFontDatabase>
@@ -20,19 +22,6 @@ QPlainTextEdit *textPane()
     edit->setReadOnly(true);
     edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     return edit;
-}
-
-// Headers, a blank line, and the body pretty-printed when it is JSON; secrets shown redacted.
-QString message(const HeaderList &headers, const QByteArray &body)
-{
-    QString out;
-    for (const auto &h : headers)
-        out += QString::fromLatin1(h.first + ": " + h.second) + QLatin1Char('\n');
-    const QJsonDocument doc = QJsonDocument::fromJson(body);
-    out += QLatin1Char('\n');
-    out += doc.isNull() ? QString::fromUtf8(body)
-                        : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-    return out;
 }
 
 } // namespace
@@ -61,8 +50,8 @@ QString adviceFor(const QString &cause)
 ExchangeDetail::ExchangeDetail(QWidget *parent)
     : QTabWidget(parent)
     , m_overview(new QTextBrowser)
-    , m_request(textPane())
-    , m_response(textPane())
+    , m_request(new MessageView)
+    , m_response(new MessageView)
     , m_children(new QListWidget)
     , m_log(textPane())
 {
@@ -107,8 +96,8 @@ void ExchangeDetail::show(
     if (!e.note.isEmpty())
         html += QStringLiteral("<p>%1</p>").arg(e.note.toHtmlEscaped());
     m_overview->setHtml(html);
-    m_request->setPlainText(message(e.requestHeaders, e.requestBody));
-    m_response->setPlainText(message(e.responseHeaders, e.responseBody));
+    m_request->show(e.requestHeaders, e.requestBody);
+    m_response->show(e.responseHeaders, e.responseBody);
     m_children->clear();
     for (const Exchange &child : children) {
         auto *item = new QListWidgetItem(QStringLiteral("%1  %2 %3  → %4")

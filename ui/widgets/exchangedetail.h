@@ -10,6 +10,8 @@ class QTextBrowser;
 
 namespace kiket::ui {
 
+class MessageView;
+
 /// The detail of one exchange: overview (timings, the verdict in plain words and what to do about
 /// it), request, response, the API calls a delivery made, and the extension's output meanwhile.
 class ExchangeDetail : public QTabWidget
@@ -23,14 +25,17 @@ public:
         const QList<devkit::Exchange> &logLines);
     void clear();
 
+    MessageView *requestView() const { return m_request; }
+    MessageView *responseView() const { return m_response; }
+
 signals:
     /// A linked API call was chosen.
     void exchangeActivated(qint64 id);
 
 private:
     QTextBrowser *m_overview;
-    QPlainTextEdit *m_request;
-    QPlainTextEdit *m_response;
+    MessageView *m_request;
+    MessageView *m_response;
     QListWidget *m_children;
     QPlainTextEdit *m_log;
 };
