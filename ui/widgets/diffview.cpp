@@ -1,7 +1,8 @@
 #include "diffview.h"
 
+#include "textpane.h"
+
 #include <QComboBox>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,15 +17,6 @@
 namespace kiket::ui {
 
 namespace {
-
-QPlainTextEdit *pane()
-{
-    auto *edit = new QPlainTextEdit;
-    edit->setReadOnly(true);
-    edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    return edit;
-}
 
 QString valueText(const QJsonValue &v)
 {
@@ -69,8 +61,8 @@ DiffView::DiffView(const devkit::Exchange &left, const devkit::Exchange &right, 
     , m_section(new QComboBox)
     , m_summary(new QLabel)
     , m_changes(new QListWidget)
-    , m_left(pane())
-    , m_right(pane())
+    , m_left(readOnlyTextPane())
+    , m_right(readOnlyTextPane())
 {
     setWindowTitle(tr("Diff #%1 ↔ #%2").arg(left.id).arg(right.id));
     m_section->addItems(

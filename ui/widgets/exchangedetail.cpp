@@ -1,10 +1,11 @@
 #include "exchangedetail.h"
 
+#include "textpane.h"
+
 #include "messageview.h"
 
 #include <kiket/devkit/export.h>
 
-#include <QFontDatabase>
 #include <QJsonDocument>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -14,17 +15,7 @@ namespace kiket::ui {
 
 using devkit::Exchange;
 
-namespace {
-
-QPlainTextEdit *textPane()
-{
-    auto *edit = new QPlainTextEdit;
-    edit->setReadOnly(true);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    return edit;
-}
-
-} // namespace
+namespace { } // namespace
 
 QString adviceFor(const QString &cause)
 {
@@ -53,7 +44,7 @@ ExchangeDetail::ExchangeDetail(QWidget *parent)
     , m_request(new MessageView)
     , m_response(new MessageView)
     , m_children(new QListWidget)
-    , m_log(textPane())
+    , m_log(readOnlyTextPane())
 {
     addTab(m_overview, tr("&Overview"));
     addTab(m_request, tr("&Request"));

@@ -1,8 +1,8 @@
 #include "messageview.h"
 
 #include "jsonhighlighter.h"
+#include "textpane.h"
 
-#include <QFontDatabase>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,15 +14,6 @@
 namespace kiket::ui {
 
 namespace {
-
-QPlainTextEdit *textPane()
-{
-    auto *edit = new QPlainTextEdit;
-    edit->setReadOnly(true);
-    edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    return edit;
-}
 
 QString scalarText(const QJsonValue &v)
 {
@@ -80,8 +71,8 @@ MessageView::MessageView(QWidget *parent)
     : QTabWidget(parent)
     , m_headers(new QTableWidget(0, 2))
     , m_tree(new QTreeWidget)
-    , m_pretty(textPane())
-    , m_raw(textPane())
+    , m_pretty(readOnlyTextPane())
+    , m_raw(readOnlyTextPane())
 {
     setTabPosition(QTabWidget::South);
     setDocumentMode(true);
