@@ -39,6 +39,28 @@ class TestTrafficModel : public QObject
     Q_OBJECT
 
 private slots:
+    void markedRowsShowAStarAndSurviveClear()
+    {
+        TrafficModel model;
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reset({ row(1), row(2), row(3) });
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setMarked(2, true);
+        model.setMarked(2, true); // already marked: no signal
+        model.setMarked(99, true); // no such row
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(model.isMarked(2));
+        QVERIFY(model.index(1, TrafficModel::Time).data().toString().startsWith(u'★'));
+        QVERIFY(!model.index(0, TrafficModel::Time).data().toString().startsWith(u'★'));
+        model.clear();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.summaryAt(0).id, qint64(2));
+        model.setMarked(2, false);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
     void batchesInsertsFromOtherThreads()
     {
         TrafficModel model;

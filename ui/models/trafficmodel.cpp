@@ -62,7 +62,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Time:
-        return s.started.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+        return (m_marked.contains(s.id) ? QStringLiteral("★ ") : QString())
+            + s.started.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
     case Kind:
         return devkit::exchangeKindName(s.kind);
     case Event:
@@ -140,7 +141,24 @@ void TrafficModel::clear()
         QMutexLocker lock(&m_mutex);
         m_pending.clear();
     }
-    reset({});
+    QList<ExchangeSummary> kept;
+    for (const ExchangeSummary &row : std::as_const(m_rows)) {
+        if (m_marked.contains(row.id))
+            kept << row;
+    }
+    reset(kept);
+}
+
+void TrafficModel::setMarked(qint64 id, bool marked)
+{
+    const int row = rowOf(id);
+    if (row < 0 || marked == m_marked.contains(id))
+        return;
+    if (marked)
+        m_marked.insert(id);
+    else
+        m_marked.remove(id);
+    emit dataChanged(index(row, Time), index(row, Time));
 }
 
 int TrafficModel::rowOf(qint64 id) const

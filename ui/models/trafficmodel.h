@@ -4,6 +4,7 @@
 
 #include <QAbstractTableModel>
 #include <QMutex>
+#include <QSet>
 #include <QTimer>
 
 namespace kiket::ui {
@@ -35,7 +36,11 @@ public:
     void flush();
     /// Replaces everything with the history loaded from the store.
     void reset(const QList<devkit::ExchangeSummary> &history);
+    /// Empties the list, except the marked rows.
     void clear();
+    /// Marks or unmarks a row (a ★ before its time); marked rows survive clear().
+    void setMarked(qint64 id, bool marked);
+    bool isMarked(qint64 id) const { return m_marked.contains(id); }
 
     const devkit::ExchangeSummary &summaryAt(int row) const { return m_rows.at(row); }
     /// The row of an exchange id, or -1.
@@ -47,6 +52,7 @@ signals:
 
 private:
     QList<devkit::ExchangeSummary> m_rows;
+    QSet<qint64> m_marked;
     int m_maxRows;
     QMutex m_mutex;
     QList<devkit::ExchangeSummary> m_pending; // guarded by m_mutex

@@ -93,13 +93,22 @@ void MainWindow::buildActions()
         if (format == QLatin1String("curl"))
             action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     }
+    QAction *mark = traffic->addAction(tr("&Mark / unmark selected"), this, [this] {
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+        for (const QModelIndex &index : rows) {
+            const qint64 id = index.data(TrafficModel::IdRole).toLongLong();
+            m_traffic.setMarked(id, !m_traffic.isMarked(id));
+        }
+    });
+    mark->setShortcut(QKeySequence(Qt::Key_M));
     traffic->addSeparator();
     QAction *follow = traffic->addAction(tr("&Follow the tail"));
     follow->setCheckable(true);
     follow->setChecked(true);
     follow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(follow, &QAction::toggled, this, [this](bool on) { m_followTail = on; });
-    QAction *clear = traffic->addAction(tr("C&lear list"), &m_traffic, &TrafficModel::clear);
+    QAction *clear = traffic->addAction(
+        tr("C&lear list (marked rows stay)"), &m_traffic, &TrafficModel::clear);
     clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     QAction *focusFilter
         = traffic->addAction(tr("F&ilter…"), m_filter, [this] { m_filter->setFocus(); });
