@@ -25,6 +25,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -252,6 +254,28 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(QGuiApplication::clipboard()->text().startsWith("curl "), 5000);
         QVERIFY(QGuiApplication::clipboard()->text().contains("X-Kiket-Signature: [redacted]"));
         QVERIFY(QGuiApplication::clipboard()->text().contains(session.value()->listenerUrl()));
+
+        // Several selected rows copy together; a delivery saves as a fixture.
+        view->selectionModel()->select(proxy->mapFromSource(traffic.index(0, 0)),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QGuiApplication::clipboard()->clear();
+        QVERIFY(window.copySelected(QStringLiteral("har")));
+        QTRY_VERIFY_WITH_TIMEOUT(!QGuiApplication::clipboard()->text().isEmpty(), 5000);
+        const QJsonObject har
+            = QJsonDocument::fromJson(QGuiApplication::clipboard()->text().toUtf8()).object();
+        QCOMPARE(har.value("log").toObject().value("entries").toArray().size(),
+            deliveryRow == 0 ? 1 : 2);
+        view->selectionModel()->clearSelection();
+        view->setCurrentIndex(proxy->mapFromSource(traffic.index(deliveryRow, 0)));
+        QSignalSpy saved(&window, &MainWindow::fixtureSaved);
+        const QString fixture = f.folder.filePath("saved-fixture.json");
+        QVERIFY(window.saveSelectedAsFixture(fixture));
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 5000);
+        QCOMPARE(saved.first().first().toString(), fixture);
+        QFile fixtureFile(fixture);
+        QVERIFY(fixtureFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(fixtureFile.readAll()).object().value("event").toString(),
+            QStringLiteral("issue.created"));
 
         // Replaying the selected delivery: the replay's capture is selected when it arrives.
         const qint64 original = traffic.summaryAt(deliveryRow).id;

@@ -1,24 +1,18 @@
 // The window's menus and what its actions do: send, replay, edit and replay, copy.
 #include "commandpalette.h"
 #include "composer.h"
-#include "diffview.h"
 #include "headerstrip.h"
 #include "mainwindow.h"
 #include "trafficmodel.h"
 
 #include <kiket/devkit/capturewriter.h>
-#include <kiket/devkit/export.h>
-#include <kiket/devkit/listener.h>
 #include <kiket/devkit/sandboxplatform.h>
 #include <kiket/devkit/session.h>
-#include <kiket/sdk.h>
 
 #include <QAction>
-#include <QClipboard>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QGuiApplication>
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -93,6 +87,10 @@ void MainWindow::buildActions()
         if (format == QLatin1String("curl"))
             action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     }
+    traffic->addAction(tr("Save selected as &fixture…"), this, [this] {
+        if (!saveSelectedAsFixture())
+            statusBar()->showMessage(tr("Select a delivery to save"), 4000);
+    });
     QAction *mark = traffic->addAction(tr("&Mark / unmark selected"), this, [this] {
         const QModelIndexList rows = m_view->selectionModel()->selectedRows();
         for (const QModelIndex &index : rows) {
@@ -195,71 +193,6 @@ bool MainWindow::editSelected()
         m_composerDock->raise();
         m_composer->editor()->setFocus();
     });
-    return true;
-}
-
-DiffView *MainWindow::diffView() const
-{
-    return m_diff;
-}
-
-bool MainWindow::diffSelected()
-{
-    QList<qint64> ids;
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    for (const QModelIndex &index : rows)
-        ids << index.data(TrafficModel::IdRole).toLongLong();
-    std::sort(ids.begin(), ids.end());
-    if (ids.size() == 1) { // a replay against its original
-        const int row = m_traffic.rowOf(ids.first());
-        if (row < 0 || !m_traffic.summaryAt(row).replayOf)
-            return false;
-        ids.prepend(m_traffic.summaryAt(row).replayOf);
-    }
-    if (ids.size() != 2)
-        return false;
-    using Pair = std::pair<std::optional<devkit::Exchange>, std::optional<devkit::Exchange>>;
-    auto both = std::make_shared<Pair>();
-    const auto arrived = [this, both] {
-        if (!both->first || !both->second)
-            return;
-        if (m_diff)
-            m_diff->close();
-        m_diff = new DiffView(*both->first, *both->second, this);
-        m_diff->setAttribute(Qt::WA_DeleteOnClose);
-        m_diff->show();
-    };
-    m_session.captures().findLater(ids[0], this, [both, arrived](const auto &d) {
-        both->first = d.exchange;
-        arrived();
-    });
-    m_session.captures().findLater(ids[1], this, [both, arrived](const auto &d) {
-        both->second = d.exchange;
-        arrived();
-    });
-    return true;
-}
-
-bool MainWindow::copySelected(const QString &format)
-{
-    const qint64 id = selectedId();
-    if (!id)
-        return false;
-    m_session.captures().findLater(
-        id, this, [this, format](const devkit::CaptureWriter::Detail &d) {
-            if (!d.exchange)
-                return;
-            devkit::ExportOptions options;
-            options.baseUrl = m_session.listenerUrl();
-            const QString text = format == QLatin1String("curl")
-                ? devkit::toCurl(*d.exchange, options)
-                : QString::fromUtf8(format == QLatin1String("har")
-                        ? devkit::toHar({ *d.exchange }, options)
-                        : devkit::toNdjson({ *d.exchange }, options));
-            QGuiApplication::clipboard()->setText(text);
-            statusBar()->showMessage(
-                tr("Copied #%1 as %2 (secrets redacted)").arg(d.exchange->id).arg(format), 4000);
-        });
     return true;
 }
 

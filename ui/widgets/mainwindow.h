@@ -2,6 +2,7 @@
 
 #include <kiket/devkit/delivery.h>
 #include <kiket/devkit/eventcatalogue.h>
+#include <kiket/devkit/exchange.h>
 
 #include <QMainWindow>
 #include <QPointer>
@@ -58,9 +59,12 @@ public:
     bool diffSelected();
     /// The diff opened last, while it is open.
     DiffView *diffView() const;
-    /// Puts the selected exchange on the clipboard as a curl command, HAR or NDJSON (secrets
+    /// Puts the selected exchanges on the clipboard as curl commands, HAR or NDJSON (secrets
     /// redacted). False when nothing is selected.
     bool copySelected(const QString &format);
+    /// Saves the selected delivery as a catalogue sample (event, version, payload); asks where
+    /// when no path is given. False when no delivery is selected.
+    bool saveSelectedAsFixture(const QString &path = {});
 
     /// Shows the command palette (Ctrl+K); it runs the chosen action and closes.
     CommandPalette *showPalette();
@@ -85,6 +89,8 @@ public:
 signals:
     /// The user chose another folder (menu, recent list or a drop); the app reopens on it.
     void openFolderRequested(const QString &folder);
+    /// A fixture was written (empty when writing failed).
+    void fixtureSaved(const QString &path);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -100,6 +106,10 @@ private:
     void selectionChanged();
     void selectExchange(qint64 id);
     qint64 selectedId() const;
+    QList<qint64> selectedIds() const;
+    // Reads the exchanges off the GUI thread; done gets those found, in the order asked.
+    void loadExchanges(
+        const QList<qint64> &ids, std::function<void(const QList<devkit::Exchange> &)> done);
     qint64 selectedDeliveryId() const;
     QByteArray webhookSecret() const;
     void deliver(const HttpRequest &request, const QString &what);
