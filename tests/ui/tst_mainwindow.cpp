@@ -21,6 +21,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -439,6 +440,36 @@ private slots:
         QVERIFY(!f.session.value()->localSecrets().value("API_KEY").has_value());
         QCOMPARE(model->index(model->rowOf("API_KEY"), SecretsModel::Local).data().toString(),
             QStringLiteral("—"));
+    }
+
+    void gaugeReadsARealPlatformWhenOneIsConfigured()
+    {
+        // Another sandbox stands in for the real platform: its own limit and workspace token.
+        QTemporaryDir elsewhere;
+        devkit::SandboxOptions o;
+        o.folder = elsewhere.path();
+        o.port = 0;
+        o.workspaceToken = QStringLiteral("ws-real-token");
+        o.rateLimit = 77;
+        auto platform = devkit::SandboxPlatform::start(o);
+        QVERIFY(platform.ok());
+        qputenv("KIKET_BASE_URL", platform.value()->baseUrl().toUtf8());
+        qputenv("KIKET_WORKSPACE_TOKEN", "ws-real-token");
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        MainWindow window(*f.session.value(), f.traffic);
+        qunsetenv("KIKET_BASE_URL");
+        qunsetenv("KIKET_WORKSPACE_TOKEN");
+        TelemetryPanel *panel = window.telemetry();
+        QCOMPARE(panel->rateSourceBox()->count(), 2);
+        QVERIFY(panel->rateSourceBox()->itemText(1).contains(platform.value()->baseUrl()));
+        panel->rateSourceBox()->setCurrentIndex(1);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->gauge()->limit(), 77, 5000);
+        QVERIFY(panel->gauge()->remaining() <= 77);
+        QVERIFY(!panel->limitBox()->isEnabled()); // the platform's limit is not ours to change
+        panel->rateSourceBox()->setCurrentIndex(0);
+        panel->refresh();
+        QCOMPARE(panel->gauge()->limit(), 600);
     }
 
     void gaugeAndTelemetryFollowTheTraffic()

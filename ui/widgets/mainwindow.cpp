@@ -11,6 +11,7 @@
 #include "trafficmodel.h"
 
 #include <kiket/devkit/listener.h>
+#include <kiket/devkit/ratepoller.h>
 #include <kiket/devkit/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 #include <kiket/sdk.h>
@@ -181,6 +182,8 @@ void MainWindow::selectionChanged()
     });
 }
 
+MainWindow::~MainWindow() = default; // no event runs while members and children go
+
 qint64 MainWindow::selectedId() const
 {
     const QModelIndex current = m_view->currentIndex();
@@ -260,6 +263,14 @@ void MainWindow::buildDocks()
                           } });
     sources.stats.append(
         { tr("sandbox intake"), [this] { return m_session.sandbox().telemetry().stats(); } });
+    // A real platform's limit too, when the environment names one with a workspace token.
+    const QString platform = qEnvironmentVariable("KIKET_BASE_URL");
+    const QString token = qEnvironmentVariable("KIKET_WORKSPACE_TOKEN");
+    if (!platform.isEmpty() && !token.isEmpty() && platform != m_session.sandboxUrl()) {
+        m_platformRate = std::make_unique<devkit::RatePoller>(platform, token);
+        sources.platformName = platform;
+        sources.platformRate = [poller = m_platformRate.get()] { return poller->latest(); };
+    }
     m_telemetry = new TelemetryPanel(std::move(sources));
     for (int row = 0; row < m_traffic.rowCount(); ++row) // the history on the timeline
         m_telemetry->addExchange(m_traffic.summaryAt(row));

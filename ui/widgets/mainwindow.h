@@ -15,8 +15,9 @@ class QSplitter;
 class QTableView;
 
 namespace kiket::devkit {
+class RatePoller;
 class Session;
-}
+} // namespace kiket::devkit
 
 namespace kiket::ui {
 
@@ -41,6 +42,7 @@ class MainWindow : public QMainWindow
 public:
     /// The model is fed by the session's capture hook; the window shows and filters it.
     MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     /// Shows a message from the session (thread-safe).
     void showMessage(const QString &message);
@@ -125,6 +127,7 @@ private:
     Console *m_console;
     QDockWidget *m_composerDock = nullptr;
     TelemetryPanel *m_telemetry = nullptr;
+    std::unique_ptr<devkit::RatePoller> m_platformRate; // a real platform's limit, when configured
     ManifestEditor *m_manifest = nullptr;
     SecretsPanel *m_secrets = nullptr;
     QPointer<DiffView> m_diff;

@@ -4,6 +4,7 @@
 #include "rategauge.h"
 #include "telemetrymodel.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -27,6 +28,7 @@ constexpr int kStatsEvery = 4; // the statistics and timeline once a second
 TelemetryPanel::TelemetryPanel(TelemetrySources sources, QWidget *parent)
     : QWidget(parent)
     , m_sources(std::move(sources))
+    , m_rateSource(new QComboBox)
     , m_gauge(new RateGauge)
     , m_limit(new QSpinBox)
     , m_limitNote(new QLabel)
@@ -44,8 +46,13 @@ TelemetryPanel::TelemetryPanel(TelemetrySources sources, QWidget *parent)
     limitRow->addWidget(m_limit, 1);
     limitRow->addWidget(apply);
     limitRow->addWidget(restore);
+    m_rateSource->addItem(tr("Sandbox rate limit"));
+    if (m_sources.platformRate)
+        m_rateSource->addItem(tr("Platform: %1").arg(m_sources.platformName));
+    m_rateSource->setVisible(m_rateSource->count() > 1);
     auto *left = new QVBoxLayout;
-    left->addWidget(new QLabel(tr("<b>Rate limit</b> (sandbox)")));
+    left->addWidget(new QLabel(tr("<b>Rate limit</b>")));
+    left->addWidget(m_rateSource);
     left->addWidget(m_gauge, 1);
     left->addLayout(limitRow);
     left->addWidget(m_limitNote);
@@ -75,13 +82,18 @@ TelemetryPanel::TelemetryPanel(TelemetrySources sources, QWidget *parent)
         applyLimit();
     });
     connect(m_limit, &QSpinBox::editingFinished, this, &TelemetryPanel::applyLimit);
+    connect(m_rateSource, &QComboBox::currentIndexChanged, this, [this, apply, restore](int i) {
+        for (QWidget *w : { static_cast<QWidget *>(m_limit), static_cast<QWidget *>(apply),
+                 static_cast<QWidget *>(restore) })
+            w->setEnabled(i == 0); // only the sandbox's limit can be changed from here
+        m_limitNote->setText(i == 0 ? QString() : tr("Read from the platform; not changed here."));
+        showRate();
+    });
     connect(m_timer, &QTimer::timeout, this, [this] {
         if (++m_ticks % kStatsEvery == 0)
             refresh();
-        else if (m_sources.rate && isVisible()) {
-            const devkit::RateDecision r = m_sources.rate();
-            m_gauge->setState(r.limit, r.remaining, r.resetIn);
-        }
+        else if (isVisible())
+            showRate();
     });
     m_timer->start(kRefreshMs);
     refresh();
@@ -105,12 +117,22 @@ void TelemetryPanel::applyLimit()
     refresh();
 }
 
-void TelemetryPanel::refresh()
+void TelemetryPanel::showRate()
 {
+    if (m_rateSource->currentIndex() == 1) {
+        const auto r = m_sources.platformRate();
+        m_gauge->setState(r ? r->limit : 0, r ? r->remaining : 0, r ? r->resetIn : 0);
+        return;
+    }
     if (m_sources.rate) {
         const devkit::RateDecision r = m_sources.rate();
         m_gauge->setState(r.limit, r.remaining, r.resetIn);
     }
+}
+
+void TelemetryPanel::refresh()
+{
+    showRate();
     for (const auto &[source, read] : std::as_const(m_sources.stats))
         m_model->update(source, read());
     m_chart->flush();

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class QComboBox;
 class QLabel;
 class QSpinBox;
 class QTableView;
@@ -24,6 +25,10 @@ struct TelemetrySources
 {
     std::function<devkit::RateDecision()> rate; ///< The rate window now.
     std::function<void(int)> setLimit; ///< Lowers (or restores) the window's limit.
+    /// A real platform's rate limit (when a base URL and workspace token are configured): its
+    /// name for the chooser and the latest reading (none until one arrives).
+    QString platformName;
+    std::function<std::optional<devkit::RateDecision>()> platformRate;
     /// Handler statistics by source name, e.g. "in-process SDK" or "sandbox intake".
     QList<QPair<QString, std::function<QList<TelemetryStats>()>>> stats;
 };
@@ -46,12 +51,17 @@ public:
     RateGauge *gauge() const { return m_gauge; }
     TelemetryModel *model() const { return m_model; }
     QSpinBox *limitBox() const { return m_limit; }
+    /// Which rate limit the gauge shows: 0 the sandbox's, 1 the real platform's (when offered).
+    QComboBox *rateSourceBox() const { return m_rateSource; }
     DurationChart *chart() const { return m_chart; }
     /// Applies the limit box to the rate window.
     void applyLimit();
 
 private:
+    void showRate();
+
     TelemetrySources m_sources;
+    QComboBox *m_rateSource;
     RateGauge *m_gauge;
     QSpinBox *m_limit;
     QLabel *m_limitNote;
