@@ -63,6 +63,30 @@ private slots:
         QVERIFY(s.value()->notice().startsWith("No keychain service (no D-Bus session)"));
     }
 
+    // Run by ctest inside a private D-Bus session with a fresh GNOME keyring (with_keyring.sh).
+    void keychainWhenAServiceAnswers()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QSKIP("needs a D-Bus session with a keychain service (see with_keyring.sh)");
+        QTemporaryDir folder;
+        auto s = LocalSecrets::open(folder.path(), true);
+        QVERIFY(s.ok());
+        QCOMPARE(s.value()->backend(), LocalSecrets::Backend::Keychain);
+        QVERIFY(s.value()->set("API_KEY", "kc-value-123").ok());
+        QVERIFY(!QFile::exists(folder.filePath(".kiket/workbench/local-secrets.json")));
+        QFile index(folder.filePath(".kiket/workbench/local-secrets.keys"));
+        QVERIFY(index.open(QIODevice::ReadOnly));
+        const QByteArray names = index.readAll();
+        QVERIFY(names.contains("API_KEY"));
+        QVERIFY(!names.contains("kc-value-123")); // only names leave the keychain
+
+        auto again = LocalSecrets::open(folder.path(), true);
+        QCOMPARE(again.value()->value("API_KEY"), std::optional<QString>("kc-value-123"));
+        QCOMPARE(again.value()->remove("API_KEY").value(), true);
+        auto third = LocalSecrets::open(folder.path(), true);
+        QVERIFY(!third.value()->value("API_KEY").has_value());
+    }
+
     void fingerprintShowsHashStartAndLastFour()
     {
         // The first eight hex digits of the SHA-256, then the last four characters.

@@ -93,17 +93,21 @@ struct LocalSecrets::Private
     {
         return writeJson(indexPath(), QJsonDocument(QJsonArray::fromStringList(values.keys())));
     }
-    // True when a keychain service answers: reading an entry that is not there is an answer.
+    // True when a keychain service stores and deletes an entry (some answer but cannot write).
     bool probeKeychain()
     {
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
             keychainProblem = QStringLiteral("no D-Bus session");
             return false;
         }
-        auto *job = new QKeychain::ReadPasswordJob(kService);
-        job->setKey(entry(QStringLiteral(".probe")));
-        const QKeychain::Error code = runJob(job, &keychainProblem);
-        return code == QKeychain::NoError || code == QKeychain::EntryNotFound;
+        auto *write = new QKeychain::WritePasswordJob(kService);
+        write->setKey(entry(QStringLiteral(".probe")));
+        write->setTextData(QStringLiteral("probe"));
+        if (runJob(write, &keychainProblem) != QKeychain::NoError)
+            return false;
+        auto *remove = new QKeychain::DeletePasswordJob(kService);
+        remove->setKey(entry(QStringLiteral(".probe")));
+        return runJob(remove, &keychainProblem) == QKeychain::NoError;
     }
 };
 
