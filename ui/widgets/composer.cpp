@@ -1,5 +1,6 @@
 #include "composer.h"
 
+#include "colours.h"
 #include "jsonhighlighter.h"
 
 #include <kiket/devkit/apiroute.h>
@@ -180,7 +181,7 @@ void Composer::validate()
         m_problem = tr("Line %1, column %2: %3").arg(line).arg(column).arg(error.errorString());
         QTextEdit::ExtraSelection mark;
         mark.cursor = QTextCursor(m_editor->document()->findBlockByNumber(line - 1));
-        mark.format.setBackground(QColor(250, 200, 200, 120));
+        mark.format.setBackground(colours::badBackground(palette()));
         mark.format.setProperty(QTextFormat::FullWidthSelection, true);
         marks << mark;
     } else if (!doc.isObject()) {
@@ -195,7 +196,7 @@ void Composer::validate()
             : m_problem);
     QPalette palette; // the application's; an error reads in red on it
     if (!m_problem.isEmpty())
-        palette.setColor(QPalette::WindowText, QColor(200, 30, 30));
+        palette.setColor(QPalette::WindowText, colours::badText(palette));
     m_status->setPalette(palette);
     m_send->setEnabled(m_problem.isEmpty());
 }

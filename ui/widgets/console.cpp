@@ -1,5 +1,7 @@
 #include "console.h"
 
+#include "colours.h"
+
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -12,14 +14,6 @@ namespace kiket::ui {
 namespace {
 
 constexpr int kMaxLines = 20000;
-
-// stderr's colour: red mixed into the palette's text colour, readable in light and dark themes.
-QColor stderrColour(const QPalette &palette)
-{
-    const QColor text = palette.color(QPalette::Text);
-    return QColor(
-        (text.red() + 3 * 220) / 4, (text.green() + 3 * 50) / 4, (text.blue() + 3 * 50) / 4);
-}
 
 } // namespace
 
@@ -78,7 +72,7 @@ void Console::append(const devkit::LogLine &line)
 {
     QTextCharFormat format;
     if (line.fromStderr)
-        format.setForeground(stderrColour(palette()));
+        format.setForeground(colours::badText(palette()));
     QTextCursor cursor(m_text->document());
     cursor.movePosition(QTextCursor::End);
     if (!m_text->document()->isEmpty())

@@ -7,6 +7,7 @@
 #include <kiket/devkit/export.h>
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QTextBrowser>
@@ -15,7 +16,39 @@ namespace kiket::ui {
 
 using devkit::Exchange;
 
-namespace { } // namespace
+namespace { // The stages as bars on one scale (the total, or the longest stage), in the order they
+            // run.
+QString stageTimeline(const QJsonObject &timings, const QColor &colour)
+{
+    constexpr int kBarPixels = 240;
+    QStringList order { QStringLiteral("parse"), QStringLiteral("auth"), QStringLiteral("route"),
+        QStringLiteral("handler"), QStringLiteral("handled"), QStringLiteral("total") };
+    for (const QString &key : timings.keys()) {
+        if (!order.contains(key))
+            order.insert(order.size() - 1, key);
+    }
+    double scale = 0;
+    for (const QString &key : order)
+        scale = qMax(scale, timings.value(key).toDouble());
+    QString html = QStringLiteral("<table cellspacing=2>");
+    for (const QString &key : order) {
+        if (!timings.contains(key))
+            continue;
+        const double ms = timings.value(key).toDouble();
+        const int width = scale > 0 ? qBound(2, int(kBarPixels * ms / scale), kBarPixels) : 2;
+        html += QStringLiteral("<tr><td>%1</td><td><table cellspacing=0 cellpadding=0><tr>"
+                               "<td width=%2 bgcolor=\"%3\">&nbsp;</td><td width=%4></td></tr>"
+                               "</table></td><td align=right>%5 ms</td></tr>")
+                    .arg(key)
+                    .arg(width)
+                    .arg(colour.name())
+                    .arg(kBarPixels - width)
+                    .arg(ms, 0, 'f', 3);
+    }
+    return html + QStringLiteral("</table>");
+}
+
+} // namespace
 
 QString adviceFor(const QString &cause)
 {
@@ -76,14 +109,8 @@ void ExchangeDetail::show(
     }
     if (!e.error.isEmpty())
         html += QStringLiteral("<p><b>Error:</b> %1</p>").arg(e.error.toHtmlEscaped());
-    if (!e.timings.isEmpty()) {
-        html += QStringLiteral("<table>");
-        for (auto it = e.timings.begin(); it != e.timings.end(); ++it)
-            html += QStringLiteral("<tr><td>%1</td><td align=right>%2 ms</td></tr>")
-                        .arg(it.key())
-                        .arg(it.value().toDouble(), 0, 'f', 3);
-        html += QStringLiteral("</table>");
-    }
+    if (!e.timings.isEmpty())
+        html += stageTimeline(e.timings, palette().color(QPalette::Highlight));
     if (!e.note.isEmpty())
         html += QStringLiteral("<p>%1</p>").arg(e.note.toHtmlEscaped());
     m_overview->setHtml(html);

@@ -1,5 +1,7 @@
 #include "jsonhighlighter.h"
 
+#include "colours.h"
+
 #include <QGuiApplication>
 #include <QPalette>
 
@@ -7,18 +9,10 @@ namespace kiket::ui {
 
 namespace {
 
-// Mixes a hue into the text colour, so it stays readable on the palette's base colour.
-QColor tint(const QColor &hue)
-{
-    const QColor text = QGuiApplication::palette().color(QPalette::Text);
-    return QColor((text.red() + 2 * hue.red()) / 3, (text.green() + 2 * hue.green()) / 3,
-        (text.blue() + 2 * hue.blue()) / 3);
-}
-
 QTextCharFormat charFormat(const QColor &colour, bool bold = false)
 {
     QTextCharFormat f;
-    f.setForeground(tint(colour));
+    f.setForeground(colours::syntax(QGuiApplication::palette(), colour));
     if (bold)
         f.setFontWeight(QFont::Bold);
     return f;

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "colours.h"
 #include "composer.h"
 #include "console.h"
 #include "exchangedetail.h"
@@ -159,7 +160,8 @@ void MainWindow::applyFilter(const QString &text)
     const auto applied = m_proxy->setExpression(text);
     QPalette palette; // the application's, when the bar is empty
     if (!text.isEmpty())
-        palette.setColor(QPalette::Base, applied ? QColor(220, 245, 220) : QColor(250, 215, 215));
+        palette.setColor(QPalette::Base,
+            applied ? colours::goodBackground(palette) : colours::badBackground(palette));
     m_filter->setPalette(palette);
     m_filter->setToolTip(applied
             ? QString()
