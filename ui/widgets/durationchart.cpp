@@ -34,6 +34,9 @@ DurationChart::DurationChart(QWidget *parent, int maxPoints)
     d->time->setTickCount(4);
     d->duration->setTitleText(tr("ms"));
     d->duration->setLabelFormat(QStringLiteral("%.0f"));
+    const QDateTime now = QDateTime::currentDateTime(); // until the first point: the last minute
+    d->time->setRange(now.addSecs(-60), now);
+    d->duration->setRange(0, 10);
     d->chart->addAxis(d->time, Qt::AlignBottom);
     d->chart->addAxis(d->duration, Qt::AlignLeft);
     for (int i = 0; i < OutcomeCount; ++i) {
