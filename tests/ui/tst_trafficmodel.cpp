@@ -4,6 +4,7 @@
 #include "trafficmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -53,6 +54,9 @@ private slots:
         QVERIFY(model.isMarked(2));
         QVERIFY(model.index(1, TrafficModel::Time).data().toString().startsWith(u'★'));
         QVERIFY(!model.index(0, TrafficModel::Time).data().toString().startsWith(u'★'));
+        // The verdict's light beside the cause: green for ok.
+        QCOMPARE(model.index(0, TrafficModel::Auth).data(Qt::DecorationRole).value<QColor>(),
+            QColor(40, 170, 90));
         model.clear();
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.summaryAt(0).id, qint64(2));

@@ -1,5 +1,6 @@
 #include "trafficmodel.h"
 
+#include <QColor>
 #include <QMetaObject>
 
 namespace kiket::ui {
@@ -11,6 +12,16 @@ namespace {
 QString statusText(const ExchangeSummary &s)
 {
     return s.status == 0 ? QStringLiteral("—") : QString::number(s.status);
+}
+
+// Green for an accepted delivery, amber for a timing problem, red for the rest.
+QColor authColour(const QString &cause)
+{
+    if (cause == QLatin1String("ok"))
+        return QColor(40, 170, 90);
+    if (cause == QLatin1String("stale") || cause == QLatin1String("future"))
+        return QColor(230, 150, 20);
+    return QColor(210, 50, 50);
 }
 
 } // namespace
@@ -53,6 +64,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
             return data(index, Qt::DisplayRole);
         }
     }
+    if (role == Qt::DecorationRole && index.column() == Auth && !s.authCause.isEmpty())
+        return authColour(s.authCause); // the verdict's light, drawn as a swatch by the view
     if (role == Qt::TextAlignmentRole && (index.column() == Status || index.column() == Duration))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == Event)
