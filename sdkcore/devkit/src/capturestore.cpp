@@ -28,10 +28,16 @@ const char kSchema[]
 
 // Linking an API call to its delivery, a delivery's children and the output lines of a moment are
 // lookups by these columns: without indexes each would read the whole table.
+// Partial, so that the many rows without a token, a parent or output text cost nothing to index.
 const char *const kIndexes[] = {
-    "CREATE INDEX IF NOT EXISTS exchanges_token ON exchanges (token_jti)",
-    "CREATE INDEX IF NOT EXISTS exchanges_parent ON exchanges (parent_id)",
-    "CREATE INDEX IF NOT EXISTS exchanges_kind_started ON exchanges (kind, started_ms)",
+    "DROP INDEX IF EXISTS exchanges_token",
+    "DROP INDEX IF EXISTS exchanges_parent",
+    "DROP INDEX IF EXISTS exchanges_kind_started",
+    "CREATE INDEX IF NOT EXISTS exchanges_by_token ON exchanges (token_jti)"
+    " WHERE token_jti IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS exchanges_by_parent ON exchanges (parent_id)"
+    " WHERE parent_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS exchanges_logs ON exchanges (started_ms) WHERE kind = 'log'",
 };
 
 const char kColumns[]
@@ -183,7 +189,9 @@ Result<qint64> CaptureStore::append(const Exchange &e)
             QString::fromUtf8(QJsonDocument(e.timings).toJson(QJsonDocument::Compact)), e.method,
             e.target, headersToText(e.requestHeaders), e.requestBody, e.status,
             headersToText(e.responseHeaders), e.responseBody, e.error, e.authCause, e.authDetail,
-            e.event, e.version, e.handlerKind, e.parentId, e.replayOf, e.note, e.tokenId })
+            e.event, e.version, e.handlerKind,
+            e.parentId > 0 ? QVariant(e.parentId) : QVariant(), // NULL: left out of the index
+            e.replayOf, e.note, e.tokenId.isEmpty() ? QVariant() : QVariant(e.tokenId) })
         q.addBindValue(v);
     if (!q.exec())
         return Error { QStringLiteral("capture.write"), q.lastError().text() };
