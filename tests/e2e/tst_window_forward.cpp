@@ -9,6 +9,7 @@
 
 #include <kiket/devkit/session.h>
 
+#include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -23,7 +24,11 @@ class TestWindowForward : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_config; // the window's QSettings live here, not in the user's config
+
 private slots:
+    void initTestCase() { qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path())); }
+
     void headerConsoleAndSecretsDriveTheProcess()
     {
         QTemporaryDir dir;
