@@ -22,6 +22,7 @@ app=
 cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; kill "$xvfb" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 export DISPLAY=$display
+export XDG_CONFIG_HOME=$work/config # the default layout, and the user's settings left alone
 sleep 1
 listener=$((20000 + RANDOM % 20000))
 sandbox=$((listener + 1))
