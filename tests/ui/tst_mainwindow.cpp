@@ -1,35 +1,21 @@
 // The window on a real session (the example extension in-process), offscreen: deliveries sent from
-// the window arrive in the list, the detail explains the verdict, the filter bar validates.
+// the window arrive in the list, the detail explains them, filter, replay, edit, diff, copy; the
+// palette, drops and the layout kept in QSettings.
 #include "commandpalette.h"
 #include "composer.h"
 #include "diffview.h"
-#include "durationchart.h"
 #include "exchangedetail.h"
 #include "mainwindow.h"
-#include "manifesteditor.h"
 #include "messageview.h"
-#include "rategauge.h"
-#include "secretsmodel.h"
 #include "secretspanel.h"
-#include "telemetrymodel.h"
-#include "telemetrypanel.h"
-#include "trafficmodel.h"
-
-#include <kiket/devkit/listener.h>
-#include <kiket/devkit/sandboxplatform.h>
-#include <kiket/devkit/session.h>
+#include "windowfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
-#include <QComboBox>
-#include <QCoreApplication>
-#include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
-#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
@@ -38,82 +24,16 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
-#include <QSpinBox>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QTreeWidget>
 
-#include <future>
-
 using namespace kiket;
 using namespace kiket::ui;
-
-namespace {
-
-// A session on a copy of the example folder with the example plugin in-process.
-struct Fixture
-{
-    explicit Fixture(int rateWindowSeconds = 60)
-        : session(open(rateWindowSeconds))
-    { }
-    QTemporaryDir folder;
-    TrafficModel traffic;
-    Result<std::unique_ptr<devkit::Session>> session;
-
-    Result<std::unique_ptr<devkit::Session>> open(int rateWindowSeconds)
-    {
-        QFile::copy(QStringLiteral(EXAMPLE_MANIFEST), folder.filePath("extension.yaml"));
-        qputenv("KIKET_WEBHOOK_SECRET", "window-secret");
-        devkit::SessionOverrides o;
-        o.plugin = QStringLiteral(HELLO_PLUGIN);
-        o.listenerPort = 0;
-        o.sandboxPort = 0;
-        o.rateWindowSeconds = rateWindowSeconds;
-        o.keychain = false; // local values in the folder's 0600 file
-        return devkit::Session::open(folder.path(), o, [this](const devkit::Exchange &e) {
-            if (e.kind != devkit::ExchangeKind::Log)
-                traffic.add(devkit::summaryOf(e));
-        });
-    }
-    QString problem() const { return session.ok() ? QString() : session.error().toString(); }
-    // Sends a delivery signed with the secret from another thread (the listener answers on this
-    // one) and gives its status.
-    int sendSignedWith(const QByteArray &secret) const
-    {
-        devkit::Session *s = session.value().get();
-        devkit::DeliverySpec spec;
-        spec.issuer = &s->sandbox().issuer();
-        spec.apiBaseUrl = s->sandboxUrl();
-        spec.grant.scopes = { QStringLiteral("*") };
-        spec.event = QStringLiteral("issue.created");
-        spec.version = QStringLiteral("v1");
-        spec.payload = QJsonObject { { "issue", QJsonObject { { "id", "1" } } } };
-        spec.webhookSecret = secret;
-        const HttpRequest request = devkit::prepareDelivery(spec).request;
-        const QString to = s->listenerUrl();
-        auto status = std::async(
-            std::launch::async, [to, request] { return sendHttp(to, request, 10000).status; });
-        while (status.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
-            QCoreApplication::processEvents();
-        return status.get();
-    }
-    int count(devkit::ExchangeKind kind, int status = -1) const
-    {
-        int n = 0;
-        for (int row = 0; row < traffic.rowCount(); ++row) {
-            const auto &s = traffic.summaryAt(row);
-            n += s.kind == kind && (status < 0 || s.status == status) ? 1 : 0;
-        }
-        return n;
-    }
-};
-
-} // namespace
+using kiket::ui::testing::Fixture;
 
 class TestMainWindow : public QObject
 {
@@ -354,169 +274,6 @@ private slots:
         QVERIFY(window.composer()->problem().startsWith("Line 2"));
         QTest::qWait(300);
         QCOMPARE(traffic.rowCount(), rows);
-    }
-
-    void manifestSaveReloadsTheDeliverySecret()
-    {
-        Fixture f;
-        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
-        MainWindow window(*f.session.value(), f.traffic);
-        ManifestEditor *manifest = window.manifest();
-        QCOMPARE(manifest->path(), f.folder.filePath("extension.yaml"));
-        const auto signedWith = [&f](const QByteArray &secret) { return f.sendSignedWith(secret); };
-        QCOMPARE(signedWith("window-secret"), 200);
-
-        // A broken edit is saved but not applied: the running secret stays.
-        manifest->setText(manifest->text().replace(
-            "delivery_secret: env:KIKET_WEBHOOK_SECRET", "delivery_secret: [broken"));
-        QVERIFY(manifest->save());
-        QCOMPARE(signedWith("window-secret"), 200);
-
-        manifest->setText(manifest->text().replace(
-            "delivery_secret: [broken", "delivery_secret: rotated-in-the-editor"));
-        QVERIFY(manifest->save());
-        QCOMPARE(f.session.value()->listener().sdk()->config().webhookSecret,
-            QStringLiteral("rotated-in-the-editor"));
-        QCOMPARE(signedWith("window-secret"), 401);
-        QCOMPARE(signedWith("rotated-in-the-editor"), 200);
-    }
-
-    void secretsAddMaskRevealRotateDelete()
-    {
-        Fixture f;
-        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
-        MainWindow window(*f.session.value(), f.traffic);
-        SecretsPanel *panel = window.secrets();
-        SecretsModel *model = panel->model();
-        QAbstractItemModelTester tester(
-            model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(panel->notice()->text().contains("local-secrets.json"));
-        QVERIFY(model->rowOf("API_KEY") >= 0); // declared by the manifest, no value yet
-        QCOMPARE(model->index(model->rowOf("API_KEY"), SecretsModel::Declared).data().toString(),
-            QStringLiteral("declared"));
-
-        // Add a local value: masked, revealed on demand, and handed to the in-process SDK.
-        QVERIFY(panel->setSecret(SecretPlace::Local, "API_KEY", "sk-local-9876").ok());
-        const int row = model->rowOf("API_KEY");
-        const QModelIndex local = model->index(row, SecretsModel::Local);
-        QVERIFY(!local.data().toString().contains("sk-local"));
-        QVERIFY(model->index(row, SecretsModel::Fingerprint).data().toString().endsWith("9876"));
-        model->setRevealed("API_KEY", true);
-        QCOMPARE(local.data().toString(), QStringLiteral("sk-local-9876"));
-        model->setRevealed("API_KEY", false);
-        QCOMPARE(f.session.value()->listener().sdk()->config().settings.value("API_KEY").toString(),
-            QStringLiteral("sk-local-9876"));
-
-        // The sandbox store: what the extension's secrets.get will read.
-        QVERIFY(panel->setSecret(SecretPlace::Sandbox, "CRM_TOKEN", "crm-1").ok());
-        QCOMPARE(model->index(model->rowOf("CRM_TOKEN"), SecretsModel::Sandbox)
-                     .data(SecretsModel::ValueRole)
-                     .toString(),
-            QStringLiteral("crm-1"));
-
-        // A rotation drill of the delivery secret: old and new both pass, then only the new.
-        QVERIFY(panel->rotate(devkit::kDeliverySecretKey, "rotated-secret").ok());
-        QVERIFY(f.session.value()->rotationInProgress());
-        QCOMPARE(f.sendSignedWith("window-secret"), 200);
-        QCOMPARE(f.sendSignedWith("rotated-secret"), 200);
-        QCOMPARE(f.sendSignedWith("unrelated"), 401);
-        QVERIFY(panel->endRotation().ok());
-        QCOMPARE(f.sendSignedWith("window-secret"), 401);
-        QCOMPARE(f.sendSignedWith("rotated-secret"), 200);
-
-        // Delete asks first; "no" keeps the value.
-        QStringList asked;
-        bool answer = false;
-        panel->setConfirm([&](const QString &q) {
-            asked << q;
-            return answer;
-        });
-        QCOMPARE(panel->removeSecret(SecretPlace::Local, "API_KEY").value(), false);
-        QVERIFY(f.session.value()->localSecrets().value("API_KEY").has_value());
-        answer = true;
-        QVERIFY(panel->removeSecret(SecretPlace::Local, "API_KEY").value());
-        QCOMPARE(asked.size(), 2);
-        QVERIFY(asked.first().contains("API_KEY"));
-        QVERIFY(!f.session.value()->localSecrets().value("API_KEY").has_value());
-        QCOMPARE(model->index(model->rowOf("API_KEY"), SecretsModel::Local).data().toString(),
-            QStringLiteral("—"));
-    }
-
-    void gaugeReadsARealPlatformWhenOneIsConfigured()
-    {
-        // Another sandbox stands in for the real platform: its own limit and workspace token.
-        QTemporaryDir elsewhere;
-        devkit::SandboxOptions o;
-        o.folder = elsewhere.path();
-        o.port = 0;
-        o.workspaceToken = QStringLiteral("ws-real-token");
-        o.rateLimit = 77;
-        auto platform = devkit::SandboxPlatform::start(o);
-        QVERIFY(platform.ok());
-        qputenv("KIKET_BASE_URL", platform.value()->baseUrl().toUtf8());
-        qputenv("KIKET_WORKSPACE_TOKEN", "ws-real-token");
-        Fixture f;
-        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
-        MainWindow window(*f.session.value(), f.traffic);
-        qunsetenv("KIKET_BASE_URL");
-        qunsetenv("KIKET_WORKSPACE_TOKEN");
-        TelemetryPanel *panel = window.telemetry();
-        QCOMPARE(panel->rateSourceBox()->count(), 2);
-        QVERIFY(panel->rateSourceBox()->itemText(1).contains(platform.value()->baseUrl()));
-        panel->rateSourceBox()->setCurrentIndex(1);
-        QTRY_COMPARE_WITH_TIMEOUT(panel->gauge()->limit(), 77, 5000);
-        QVERIFY(panel->gauge()->remaining() <= 77);
-        QVERIFY(!panel->limitBox()->isEnabled()); // the platform's limit is not ours to change
-        panel->rateSourceBox()->setCurrentIndex(0);
-        panel->refresh();
-        QCOMPARE(panel->gauge()->limit(), 600);
-    }
-
-    void gaugeAndTelemetryFollowTheTraffic()
-    {
-        Fixture f(5); // a short window: the throttled handler's retries end soon
-        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
-        MainWindow window(*f.session.value(), f.traffic);
-        window.show();
-        TelemetryPanel *panel = window.telemetry();
-        QAbstractItemModelTester tester(
-            panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        panel->refresh();
-        QCOMPARE(panel->gauge()->limit(), 600);
-        QCOMPARE(panel->gauge()->remaining(), 600);
-
-        // issue.created makes two API calls (events.log, secrets.set) that count against the limit.
-        window.sendSample(QStringLiteral("issue.created"));
-        QTRY_VERIFY_WITH_TIMEOUT(f.count(devkit::ExchangeKind::ApiCall) >= 2, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(
-            panel->gauge()->remaining(), 600 - f.count(devkit::ExchangeKind::ApiCall), 5000);
-        QVERIFY(panel->gauge()->text().contains("of 600 API calls left"));
-        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() >= 1, 5000);
-        bool inProcess = false;
-        for (int row = 0; row < panel->model()->rowCount(); ++row) {
-            const auto cell
-                = [&](int column) { return panel->model()->index(row, column).data().toString(); };
-            if (cell(TelemetryModel::Source) == "in-process SDK"
-                && cell(TelemetryModel::Event) == "issue.created")
-                inProcess = cell(TelemetryModel::Count) == "1";
-        }
-        QVERIFY(inProcess);
-        QTRY_COMPARE_WITH_TIMEOUT(panel->chart()->pointCount(DurationChart::Ok), 1, 5000);
-
-        // A throttling rehearsal: a limit already used up answers the next calls with 429.
-        panel->limitBox()->setValue(1);
-        panel->applyLimit();
-        QCOMPARE(panel->gauge()->limit(), 1);
-        QCOMPARE(panel->gauge()->remaining(), 0);
-        window.sendSample(QStringLiteral("issue.created"));
-        QTRY_VERIFY_WITH_TIMEOUT(f.count(devkit::ExchangeKind::ApiCall, 429) >= 1, 10000);
-        // Its calls wait out the window and retry; then the delivery lands on the timeline.
-        const auto points = [panel] {
-            return panel->chart()->pointCount(DurationChart::Ok)
-                + panel->chart()->pointCount(DurationChart::Failed);
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(points(), 2, 30000);
-        QCOMPARE(DurationChart::outcomeOf(401), DurationChart::Refused);
     }
 };
 
