@@ -39,15 +39,10 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_config; // QSettings of these tests live here
+    QTemporaryDir m_config;
 
 private slots:
-    void initTestCase()
-    {
-        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
-        QCoreApplication::setOrganizationName(QStringLiteral("KiketTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-    }
+    void initTestCase() { testing::keepSettingsIn(m_config); }
 
     void paletteRecentFoldersDropAndSavedLayout()
     {

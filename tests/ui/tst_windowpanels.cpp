@@ -27,15 +27,10 @@ class TestWindowPanels : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_config; // QSettings of these tests live here
+    QTemporaryDir m_config;
 
 private slots:
-    void initTestCase()
-    {
-        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
-        QCoreApplication::setOrganizationName(QStringLiteral("KiketTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_windowpanels"));
-    }
+    void initTestCase() { testing::keepSettingsIn(m_config); }
 
     void manifestSaveReloadsTheDeliverySecret()
     {

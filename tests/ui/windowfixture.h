@@ -16,6 +16,13 @@
 
 namespace kiket::ui::testing {
 
+// The window's QSettings go to this folder, never the user's configuration.
+inline void keepSettingsIn(const QTemporaryDir &folder)
+{
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(folder.path()));
+    QCoreApplication::setOrganizationName(QStringLiteral("KiketTest"));
+}
+
 // A session on a copy of the example folder with the example plugin in-process.
 struct Fixture
 {
