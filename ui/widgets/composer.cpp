@@ -44,11 +44,6 @@ QString modeLabel(ReplayMode mode)
     return {};
 }
 
-QJsonDocument parse(const QByteArray &text, QJsonParseError *error)
-{
-    return QJsonDocument::fromJson(text, error);
-}
-
 } // namespace
 
 Composer::Composer(QWidget *parent)
@@ -170,7 +165,7 @@ void Composer::validate()
 {
     QJsonParseError error;
     const QByteArray text = m_editor->toPlainText().toUtf8();
-    const QJsonDocument doc = parse(text, &error);
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
     QList<QTextEdit::ExtraSelection> marks;
     if (error.error != QJsonParseError::NoError) {
         // Qt reports some errors past the whitespace after the bad token: point at the token.

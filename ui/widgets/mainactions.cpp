@@ -140,11 +140,6 @@ CommandPalette *MainWindow::showPalette()
     return palette;
 }
 
-QByteArray MainWindow::webhookSecret() const
-{
-    return m_session.deliverySecret();
-}
-
 void MainWindow::deliver(const HttpRequest &request, const QString &what)
 {
     const QString to = m_session.listenerUrl();
@@ -164,7 +159,7 @@ void MainWindow::sendSample(const QString &event)
 bool MainWindow::sendComposed()
 {
     ComposerContext context;
-    context.webhookSecret = webhookSecret();
+    context.webhookSecret = m_session.deliverySecret();
     context.issuer = &m_session.sandbox().issuer();
     context.apiBaseUrl = m_session.sandboxUrl();
     const auto request = m_composer->request(context);
@@ -205,8 +200,8 @@ bool MainWindow::replaySelected(devkit::ReplayMode mode)
         id, this, [this, mode, id](const devkit::CaptureWriter::Detail &d) {
             if (!d.exchange)
                 return;
-            HttpRequest request
-                = devkit::prepareReplay(devkit::requestOf(*d.exchange), mode, webhookSecret());
+            HttpRequest request = devkit::prepareReplay(
+                devkit::requestOf(*d.exchange), mode, m_session.deliverySecret());
             request.headers.append({ devkit::kReplayOfHeaderName, QByteArray::number(id) });
             m_awaitingReplayOf = id;
             deliver(request, tr("replay of #%1 (%2)").arg(id).arg(devkit::replayModeName(mode)));

@@ -113,7 +113,6 @@ private:
     void loadExchanges(
         const QList<qint64> &ids, std::function<void(const QList<devkit::Exchange> &)> done);
     qint64 selectedDeliveryId() const;
-    QByteArray webhookSecret() const;
     void deliver(const HttpRequest &request, const QString &what);
 
     devkit::Session &m_session;

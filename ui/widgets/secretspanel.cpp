@@ -177,7 +177,7 @@ Result<bool> SecretsPanel::setSecret(SecretPlace place, const QString &key, cons
     } else {
         done = m_session.localSecrets().set(key, value);
         if (done)
-            done = m_session.applySecrets();
+            done = m_session.reloadConfiguration();
     }
     refresh();
     return done;
@@ -195,7 +195,7 @@ Result<bool> SecretsPanel::removeSecret(SecretPlace place, const QString &key)
     } else {
         done = m_session.localSecrets().remove(key);
         if (done && done.value())
-            done = m_session.applySecrets();
+            done = m_session.reloadConfiguration();
     }
     refresh();
     return done;

@@ -36,8 +36,7 @@ Exchange deliveryExchange(
         stageSum += ms;
     }
     // The clock has whole milliseconds; the stages' sum is the better figure below one.
-    e.timings.insert(
-        QStringLiteral("total"), qMax(double(started.msecsTo(e.finished)), stageSum));
+    e.timings.insert(QStringLiteral("total"), qMax(double(started.msecsTo(e.finished)), stageSum));
     if (!outcome.errorClass.isEmpty())
         e.note = outcome.errorClass;
     return e;

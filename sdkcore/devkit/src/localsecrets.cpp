@@ -202,12 +202,10 @@ Result<bool> LocalSecrets::remove(const QString &key)
         if (code != QKeychain::NoError && code != QKeychain::EntryNotFound)
             return Error { QStringLiteral("secrets.keychain"), error };
         d->values.remove(key);
-        const auto saved = d->saveIndex();
-        return saved ? Result<bool>(true) : saved;
+        return d->saveIndex();
     }
     d->values.remove(key);
-    const auto saved = d->saveFile();
-    return saved ? Result<bool>(true) : saved;
+    return d->saveFile();
 }
 
 QString secretFingerprint(const QString &value)

@@ -316,11 +316,6 @@ LocalSecrets &Session::localSecrets()
     return *d->secrets;
 }
 
-Result<bool> Session::applySecrets()
-{
-    return reloadConfiguration();
-}
-
 Result<Config> Session::currentConfig() const
 {
     return resolveConfig(d->withSecrets(d->listenerOptions));
@@ -340,13 +335,13 @@ Result<bool> Session::rotateDeliverySecret(const QString &newValue)
         return stored;
     if (!old.isEmpty() && old != newValue.toUtf8() && !d->rotating.contains(old))
         d->rotating.append(old);
-    return applySecrets();
+    return reloadConfiguration();
 }
 
 Result<bool> Session::endRotation()
 {
     d->rotating.clear();
-    return applySecrets();
+    return reloadConfiguration();
 }
 
 bool Session::rotationInProgress() const

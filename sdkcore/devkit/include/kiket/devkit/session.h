@@ -62,11 +62,10 @@ public:
     /// manifest that does not parse is reported and the running configuration kept.
     Result<bool> reloadConfiguration();
 
-    /// This folder's local secret values. After changing them, applySecrets() hands them on.
+    /// This folder's local secret values: the delivery secret and KIKET_SECRET_* for the
+    /// in-process SDK and the extension process. After changing them, reloadConfiguration()
+    /// hands them on.
     LocalSecrets &localSecrets();
-    /// Applies the local values: the delivery secret and KIKET_SECRET_* for the in-process SDK
-    /// and the extension process (restarted), as reloadConfiguration() does.
-    Result<bool> applySecrets();
     /// The configuration in force now (manifest, local values, environment).
     Result<Config> currentConfig() const;
     /// The delivery secret in force (local value, manifest or environment).
