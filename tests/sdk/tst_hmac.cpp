@@ -31,6 +31,23 @@ private slots:
         QCOMPARE(generateSignature("s", "{}", 1234567890).timestamp, QByteArray("1234567890"));
     }
 
+    void alternatingSecretsOnOneThread()
+    {
+        // Each thread keeps a keyed context; a different secret must re-key it, the same one
+        // must give the same answer again (RFC 4231 test case 2, then the protocol vector).
+        const QByteArray rfc = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        const QByteArray vector
+            = "6899cb9baf5ff4b18f42b6541d13335825cb43ddd9d24afd3e43df43da4a9dc6";
+        for (int round = 0; round < 3; ++round) {
+            QCOMPARE(hmacSha256Hex("Jefe", "what do ya want for nothing?"), rfc);
+            QCOMPARE(generateSignature("test-secret", R"({"test":"data"})", 1234567890).signature,
+                vector);
+            QCOMPARE(hmacSha256Hex("Jefe", "what do ya want for nothing?"), rfc);
+        }
+        QVERIFY(hmacSha256Hex("Jefe2", "what do ya want for nothing?") != rfc);
+        QVERIFY(hmacSha256Hex("Jef", "what do ya want for nothing?") != rfc);
+    }
+
     void generateDefaultsToNow()
     {
         const qint64 before = QDateTime::currentSecsSinceEpoch();

@@ -52,26 +52,63 @@ bool singleValue(const QList<QByteArray> &values, QByteArray *out)
 
 namespace {
 
-// HMAC-SHA256 over the concatenation of the parts, without building it.
-QByteArray hmacHex(const QByteArray &secret, std::initializer_list<QByteArrayView> parts)
+// One HMAC-SHA256 context per thread, keyed with the last secret it saw. Fetching the algorithm
+// and setting a key are the slow parts of OpenSSL 3's HMAC; with the same secret again, init
+// without a key only restores the keyed state.
+class ThreadMac
 {
-    // Fetching algorithms is the slow part of OpenSSL 3's HMAC, so it happens once: each call
-    // copies a context that already knows its digest and only sets the key.
-    static EVP_MAC *const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    static EVP_MAC_CTX *const prototype = [] {
-        EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+public:
+    ThreadMac()
+    {
+        static EVP_MAC *const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+        m_ctx = EVP_MAC_CTX_new(mac);
         char digest[] = "SHA256";
         const OSSL_PARAM params[]
             = { OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end() };
-        EVP_MAC_CTX_set_params(ctx, params);
-        return ctx;
-    }();
+        if (m_ctx && !EVP_MAC_CTX_set_params(m_ctx, params)) {
+            EVP_MAC_CTX_free(m_ctx);
+            m_ctx = nullptr;
+        }
+    }
+    ~ThreadMac()
+    {
+        EVP_MAC_CTX_free(m_ctx);
+        OPENSSL_cleanse(m_key.data(), size_t(m_key.size()));
+    }
+    ThreadMac(const ThreadMac &) = delete;
+    ThreadMac &operator=(const ThreadMac &) = delete;
+
+    bool init(const QByteArray &secret)
+    {
+        if (!m_ctx)
+            return false;
+        const bool sameKey = m_keyed && secret.size() == m_key.size()
+            && CRYPTO_memcmp(secret.constData(), m_key.constData(), size_t(secret.size())) == 0;
+        if (sameKey)
+            return EVP_MAC_init(m_ctx, nullptr, 0, nullptr) == 1;
+        m_keyed = EVP_MAC_init(m_ctx, reinterpret_cast<const unsigned char *>(secret.constData()),
+                      size_t(secret.size()), nullptr)
+            == 1;
+        OPENSSL_cleanse(m_key.data(), size_t(m_key.size()));
+        m_key = m_keyed ? QByteArray(secret.constData(), secret.size()) : QByteArray();
+        return m_keyed;
+    }
+    EVP_MAC_CTX *ctx() const { return m_ctx; }
+
+private:
+    EVP_MAC_CTX *m_ctx = nullptr;
+    QByteArray m_key; // a deep copy, wiped when replaced
+    bool m_keyed = false;
+};
+
+// HMAC-SHA256 over the concatenation of the parts, without building it.
+QByteArray hmacHex(const QByteArray &secret, std::initializer_list<QByteArrayView> parts)
+{
+    thread_local ThreadMac mac;
     unsigned char out[EVP_MAX_MD_SIZE];
     size_t length = 0;
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(prototype);
-    const bool ok = ctx
-        && EVP_MAC_init(ctx, reinterpret_cast<const unsigned char *>(secret.constData()),
-            size_t(secret.size()), nullptr)
+    EVP_MAC_CTX *ctx = mac.ctx();
+    const bool ok = mac.init(secret)
         && std::all_of(parts.begin(), parts.end(),
             [ctx](QByteArrayView part) {
                 return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char *>(part.data()),
@@ -79,7 +116,6 @@ QByteArray hmacHex(const QByteArray &secret, std::initializer_list<QByteArrayVie
                     == 1;
             })
         && EVP_MAC_final(ctx, out, &length, sizeof out);
-    EVP_MAC_CTX_free(ctx);
     if (!ok)
         return {};
     return QByteArray::fromRawData(reinterpret_cast<const char *>(out), qsizetype(length)).toHex();
