@@ -1,10 +1,8 @@
 #include "kiket/httpserver.h"
 
-#include "connectionguard.h"
+#include "httpconnection.h"
 
-#include <QAbstractHttpServer>
 #include <QHash>
-#include <QHttpServerRequest>
 #include <QMutex>
 #include <QPointer>
 #include <QTcpSocket>
@@ -15,31 +13,12 @@
 
 namespace kiket {
 
-namespace {
-
-// Hands each parsed request, with its raw head from the guard, to the server's handler.
-class ParserAdapter : public QAbstractHttpServer
-{
-public:
-    std::function<void(const QHttpServerRequest &, QTcpSocket *)> onRequest;
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        onRequest(request, socket);
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override { }
-};
-
-} // namespace
-
 // Hands finished answers to the server thread: written at once there, else queued for it. Answers
 // queued while the server thread is busy share one wake-up.
 class ResponseChannel : public QObject
 {
 public:
-    QHash<quint64, QPointer<ConnectionGuard>> guards; // server thread only
+    QHash<quint64, QPointer<HttpConnection>> connections; // server thread only
 
     void deliver(quint64 connection, quint64 seq, const QByteArray &bytes, bool close)
     {
@@ -75,8 +54,8 @@ private:
 
     void write(const Answer &answer)
     {
-        if (ConnectionGuard *guard = guards.value(answer.connection))
-            guard->finishResponse(answer.seq, answer.bytes, answer.close);
+        if (HttpConnection *connection = connections.value(answer.connection))
+            connection->finishResponse(answer.seq, answer.bytes, answer.close);
     }
 
     QMutex m_mutex;
@@ -119,10 +98,31 @@ struct HttpServer::Private
 {
     ServerLimits limits;
     Handler handler;
-    ParserAdapter *parser = nullptr;
-    GuardedTcpServer *tcp = nullptr;
+    ConnectionServer *tcp = nullptr;
     ResponseChannel *channel = nullptr;
     std::shared_ptr<ChannelLifetime> lifetime = std::make_shared<ChannelLifetime>();
+
+    void onRequest(HttpConnection *connection, RequestHead &&head, QByteArray &&body, quint64 seq)
+    {
+        auto state = std::make_shared<Responder::State>();
+        state->lifetime = lifetime;
+        state->connection = connection->id();
+        state->seq = seq;
+        state->headRequest = head.method == "HEAD";
+        state->close = !head.keepAlive;
+        Responder responder;
+        responder.m_state = std::move(state);
+        HttpRequest request;
+        request.method = std::move(head.method);
+        request.target = std::move(head.target);
+        request.headers = std::move(head.headers);
+        request.body = std::move(body);
+        request.peer = connection->peer();
+        if (handler)
+            handler(request, responder);
+        else
+            responder.send(HttpResponse::error(503, QStringLiteral("No handler")));
+    }
 };
 
 HttpServer::HttpServer(const ServerLimits &limits, QObject *parent)
@@ -130,35 +130,9 @@ HttpServer::HttpServer(const ServerLimits &limits, QObject *parent)
     , d(std::make_unique<Private>())
 {
     d->limits = limits;
-    d->parser = new ParserAdapter;
-    d->parser->setParent(this);
     d->channel = new ResponseChannel;
     d->channel->setParent(this);
     d->lifetime->channel = d->channel;
-    d->parser->onRequest = [this](const QHttpServerRequest &request, QTcpSocket *socket) {
-        auto *guard = socket->findChild<ConnectionGuard *>();
-        if (!guard)
-            return;
-        RequestHead head = guard->takeHead();
-        HttpRequest req;
-        req.method = head.method;
-        req.target = head.target;
-        req.headers = head.headers;
-        req.body = request.body();
-        req.peer = socket->peerAddress();
-        auto state = std::make_shared<Responder::State>();
-        state->lifetime = d->lifetime;
-        state->connection = guard->id();
-        state->seq = guard->beginResponse();
-        state->headRequest = head.method == "HEAD";
-        state->close = !head.keepAlive;
-        Responder responder;
-        responder.m_state = state;
-        if (d->handler)
-            d->handler(req, responder);
-        else
-            responder.send(HttpResponse::error(503, QStringLiteral("No handler")));
-    };
 }
 
 HttpServer::~HttpServer()
@@ -167,8 +141,8 @@ HttpServer::~HttpServer()
         QMutexLocker lock(&d->lifetime->mutex);
         d->lifetime->channel = nullptr;
     }
-    // Sockets and guards die here, while d (which their signals reach) is still alive.
-    delete d->parser;
+    // Sockets and connections die here, while d (which their signals reach) is still alive.
+    delete d->tcp;
     delete d->channel;
 }
 
@@ -180,12 +154,18 @@ void HttpServer::setHandler(Handler handler)
 Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
 {
     close();
-    auto *tcp = new GuardedTcpServer(d->limits, d->parser, this);
-    connect(tcp, &GuardedTcpServer::guardCreated, d->channel, [this](ConnectionGuard *guard) {
-        const quint64 id = guard->id();
-        d->channel->guards.insert(id, guard);
+    Private *p = d.get();
+    auto *tcp = new ConnectionServer(
+        d->limits,
+        [p](HttpConnection *connection, RequestHead &&head, QByteArray &&body, quint64 seq) {
+            p->onRequest(connection, std::move(head), std::move(body), seq);
+        },
+        this);
+    connect(tcp, &ConnectionServer::connectionOpened, d->channel, [p](HttpConnection *c) {
+        const quint64 id = c->id();
+        p->channel->connections.insert(id, c);
         connect(
-            guard, &QObject::destroyed, d->channel, [this, id] { d->channel->guards.remove(id); });
+            c, &QObject::destroyed, p->channel, [p, id] { p->channel->connections.remove(id); });
     });
     if (!tcp->listen(address, port)) {
         const QString message = QStringLiteral("Cannot listen on %1:%2: %3")
@@ -195,9 +175,6 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
         delete tcp;
         return Error { QStringLiteral("http.listen"), message };
     }
-    d->parser->bind(tcp);
-    // Connected after bind(), so it runs once the parser has hooked up each new socket.
-    connect(tcp, &QTcpServer::newConnection, tcp, &GuardedTcpServer::armNewGuards);
     d->tcp = tcp;
     return tcp->serverPort();
 }

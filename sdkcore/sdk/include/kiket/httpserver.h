@@ -38,7 +38,8 @@ private:
     std::shared_ptr<State> m_state;
 };
 
-/// An HTTP/1.1 server on QtHttpServer with connection limits; handlers answer asynchronously.
+/// An HTTP/1.1 server with connection limits, keeping each request exactly as sent; handlers answer
+/// asynchronously.
 class HttpServer : public QObject
 {
     Q_OBJECT
