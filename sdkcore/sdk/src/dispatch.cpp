@@ -39,9 +39,13 @@ struct Route
     QString pathVersion;
 };
 
-QString decodeSegment(const QByteArray &segment)
+// A path segment as text: percent-decoded (only when it holds a '%'), then trimmed.
+QString decodeSegment(QByteArrayView segment, bool trim)
 {
-    return QUrl::fromPercentEncoding(segment).trimmed();
+    const QString text = segment.contains('%')
+        ? QString::fromUtf8(QByteArray::fromPercentEncoding(segment.toByteArray()))
+        : QString::fromUtf8(segment);
+    return trim ? text.trimmed() : text;
 }
 
 // Dot-separated words of letters, digits, '_', ':' and '-' (no empty word, so no "..").
@@ -65,7 +69,7 @@ bool isEventName(const QString &event)
     return !wordStart;
 }
 
-Route route(const QByteArray &rawPath)
+Route route(QByteArrayView rawPath)
 {
     Route r;
     if (rawPath == "/health") {
@@ -73,19 +77,23 @@ Route route(const QByteArray &rawPath)
         r.allow = "GET, HEAD";
         return r;
     }
-    const QList<QByteArray> parts = rawPath.split('/');
-    QByteArray eventSegment;
-    if (parts.size() == 3 && parts[0].isEmpty() && parts[1] == "webhooks") {
-        eventSegment = parts[2];
-    } else if (parts.size() == 5 && parts[0].isEmpty() && parts[1] == "v"
-        && parts[3] == "webhooks") {
-        eventSegment = parts[4];
-        r.pathVersion = decodeSegment(parts[2]);
+    QByteArrayView eventSegment;
+    if (rawPath.startsWith("/webhooks/")) {
+        eventSegment = rawPath.sliced(10);
+    } else if (rawPath.startsWith("/v/")) {
+        const QByteArrayView rest = rawPath.sliced(3);
+        const qsizetype slash = rest.indexOf('/');
+        if (slash < 0 || !rest.sliced(slash).startsWith("/webhooks/"))
+            return r;
+        r.pathVersion = decodeSegment(rest.first(slash), true);
+        eventSegment = rest.sliced(slash + 10);
     } else {
         return r;
     }
+    if (eventSegment.contains('/'))
+        return r;
     r.allow = "POST";
-    r.event = QUrl::fromPercentEncoding(eventSegment);
+    r.event = decodeSegment(eventSegment, false);
     r.kind = isEventName(r.event) ? Route::Delivery : Route::BadEvent;
     return r;
 }
@@ -122,12 +130,16 @@ std::optional<RegisteredHandler> Sdk::Private::find(
     const QString &event, const QString &version, QString *registered) const
 {
     QReadLocker locker(&lock);
-    for (const QString &candidate : { version, alternateVersion(version) }) {
-        auto it = handlers.constFind({ event, candidate });
-        if (!candidate.isEmpty() && it != handlers.constEnd()) {
-            *registered = candidate;
-            return *it;
-        }
+    auto it = handlers.constFind({ event, version });
+    if (it != handlers.constEnd() && !version.isEmpty()) {
+        *registered = version;
+        return *it;
+    }
+    const QString alternate = alternateVersion(version);
+    it = handlers.constFind({ event, alternate });
+    if (it != handlers.constEnd() && !alternate.isEmpty()) {
+        *registered = alternate;
+        return *it;
     }
     return std::nullopt;
 }
@@ -162,9 +174,9 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     const Route r = route(request.path());
     if (r.kind == Route::NotFound)
         return finish(HttpResponse::error(404, QStringLiteral("Not found")));
-    bool methodOk = false;
-    for (const QByteArray &allowed : r.allow.split(','))
-        methodOk = methodOk || allowed.trimmed() == request.method;
+    const bool methodOk = r.kind == Route::Health
+        ? request.method == "GET" || request.method == "HEAD"
+        : request.method == "POST";
     if (!methodOk) {
         HttpResponse response = HttpResponse::error(405,
             QStringLiteral("Method %1 not allowed; use %2")
@@ -284,7 +296,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     client.initialBackoffMs = d->options.clientInitialBackoffMs;
     QMap<QString, QString> headers;
     for (const auto &h : request.headers) {
-        const QString name = QString::fromLatin1(h.first.toLower());
+        const QString name = QString::fromLatin1(h.first).toLower(); // in place: no copy
         const QString value = QString::fromUtf8(h.second);
         headers[name]
             = headers.contains(name) ? headers[name] + QStringLiteral(", ") + value : value;

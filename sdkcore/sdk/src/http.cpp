@@ -61,6 +61,11 @@ QJsonObject HttpResponse::jsonObject() const
 
 QByteArray reasonPhrase(int status)
 {
+    return reasonText(status).toByteArray();
+}
+
+QByteArrayView reasonText(int status)
+{
     switch (status) {
     case 100:
         return "Continue";

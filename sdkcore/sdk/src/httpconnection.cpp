@@ -5,6 +5,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <charconv>
+
 namespace kiket {
 
 namespace {
@@ -82,23 +84,27 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
 
 QByteArray serialiseResponse(const HttpResponse &response, bool headRequest, bool close)
 {
-    const QByteArray length = QByteArray::number(response.body.size());
-    qsizetype size = 64 + length.size() + (headRequest ? 0 : response.body.size());
+    char status[12];
+    const auto statusEnd = std::to_chars(status, status + sizeof status, response.status).ptr;
+    char length[24];
+    const auto lengthEnd = std::to_chars(length, length + sizeof length, response.body.size()).ptr;
+    const QByteArrayView reason = reasonText(response.status);
+    qsizetype size = 80 + reason.size() + (headRequest ? 0 : response.body.size());
     for (const auto &h : response.headers)
         size += h.first.size() + h.second.size() + 4;
     QByteArray out;
     out.reserve(size);
-    out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status)
-        + "\r\n";
+    out.append("HTTP/1.1 ").append(status, statusEnd - status).append(' ').append(reason);
+    out.append("\r\n");
     for (const auto &h : response.headers) {
         if (h.first.compare("content-length", Qt::CaseInsensitive) != 0
             && h.first.compare("connection", Qt::CaseInsensitive) != 0)
-            out += h.first + ": " + h.second + "\r\n";
+            out.append(h.first).append(": ").append(h.second).append("\r\n");
     }
-    out += "Content-Length: " + length + "\r\n";
-    out += close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
+    out.append("Content-Length: ").append(length, lengthEnd - length).append("\r\n");
+    out.append(close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n");
     if (!headRequest)
-        out += response.body;
+        out.append(response.body);
     return out;
 }
 

@@ -55,6 +55,8 @@ struct HttpResponse
 
 /// The reason phrase for a status code ("Not Found"), or "Unknown".
 QByteArray reasonPhrase(int status);
+/// The same without a copy.
+QByteArrayView reasonText(int status);
 
 /// Sends a request to `<baseUrl><request.target>` and waits for the answer (status 0 with
 /// `{"error": …}` when none came). Blocking: for worker threads and command-line programs.
