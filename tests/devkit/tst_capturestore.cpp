@@ -22,8 +22,10 @@ Exchange sample(const QByteArray &body = "{\"issue\":{\"id\":\"1\"}}")
     e.timings = { { "auth", 0.2 }, { "handler", 5.1 } };
     e.method = "POST";
     e.target = "/v/1/webhooks/issue.created?x=%2F";
+    // Names keep their case, repeats their order; values may hold JSON's special characters and
+    // Latin-1 bytes.
     e.requestHeaders = { { "Content-Type", "application/json" }, { "X-Kiket-Signature", "a" },
-        { "X-Kiket-Signature", "b" } };
+        { "X-Kiket-Signature", "b" }, { "X-Odd", "say \"hi\" \\ tab\there \x01 caf\xe9 \x7f" } };
     e.requestBody = body;
     e.status = 401;
     e.responseHeaders = { { "Content-Type", "application/json" } };
@@ -188,6 +190,48 @@ private slots:
         QCOMPARE(s->adoptChildren(id, QStringLiteral("jti-1")), 0); // already linked
         QCOMPARE(s->adoptChildren(id, QString()), 0);
         QCOMPARE(s->find(other)->parentId, 0);
+    }
+
+    void valuesKeepTheStorageClassesLookupsCompare()
+    {
+        // Lookups compare token_jti and kind as TEXT, method and bodies as BLOB; NULL keeps rows
+        // out of the partial indexes.
+        QTemporaryDir folder;
+        {
+            auto s = CaptureStore::open(folder.path()).value();
+            Exchange withToken = sample();
+            withToken.tokenId = QStringLiteral("jti-1");
+            withToken.parentId = 0;
+            s->append(withToken);
+            Exchange child = sample("");
+            child.kind = ExchangeKind::ApiCall;
+            child.parentId = 1;
+            child.note.clear();
+            s->append(child);
+        }
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "classes");
+        db.setDatabaseName(folder.filePath(".kiket/workbench/captures.sqlite"));
+        QVERIFY(db.open());
+        {
+            QSqlQuery q(db);
+            QVERIFY(q.exec("SELECT typeof(kind), typeof(method), typeof(request_body),"
+                           " typeof(request_headers), typeof(token_jti), typeof(parent_id),"
+                           " typeof(note), typeof(started_ms) FROM exchanges ORDER BY id"));
+            QVERIFY(q.next());
+            QStringList first;
+            for (int i = 0; i < 8; ++i)
+                first << q.value(i).toString();
+            QCOMPARE(first,
+                QStringList({ "text", "blob", "blob", "text", "text", "null", "text", "integer" }));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(2).toString(), QStringLiteral("blob")); // empty, not null
+            QCOMPARE(q.value(4).toString(), QStringLiteral("null"));
+            QCOMPARE(q.value(5).toString(), QStringLiteral("integer"));
+            QCOMPARE(q.value(6).toString(), QStringLiteral("null")); // a null string
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase("classes");
     }
 
     void olderStoreGainsTheTokenColumn()

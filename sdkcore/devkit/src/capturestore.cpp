@@ -46,12 +46,49 @@ const char kColumns[]
       " handler_kind, parent_id, replay_of, note, token_jti";
 
 // Header lines as a JSON array of [name, value] pairs: order and repeats survive.
-QString headersToText(const HeaderList &headers)
+// Latin-1 bytes as the inside of a JSON string (UTF-8).
+void appendJsonString(QByteArray &out, const QByteArray &latin1)
 {
-    QJsonArray array;
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : latin1) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u == '"' || u == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else if (u >= 0x80) { // one Latin-1 byte is two UTF-8 bytes
+            out += char(0xc0 | (u >> 6));
+            out += char(0x80 | (u & 0x3f));
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+QByteArray headersToText(const HeaderList &headers)
+{
+    QByteArray out;
+    qsizetype size = 2;
     for (const auto &h : headers)
-        array.append(QJsonArray { QString::fromLatin1(h.first), QString::fromLatin1(h.second) });
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+        size += h.first.size() + h.second.size() + 8;
+    out.reserve(size);
+    out += '[';
+    for (const auto &h : headers) {
+        if (out.size() > 1)
+            out += ',';
+        out += '[';
+        appendJsonString(out, h.first);
+        out += ',';
+        appendJsonString(out, h.second);
+        out += ']';
+    }
+    out += ']';
+    return out;
 }
 
 HeaderList headersFromText(const QString &text)
@@ -173,31 +210,42 @@ CaptureStore::~CaptureStore()
 
 Result<qint64> CaptureStore::append(const Exchange &e)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!m_insert) {
-        m_insert = std::make_unique<QSqlQuery>(db);
-        m_insert->prepare(QStringLiteral(
+    if (!m_insert)
+        m_insert = std::make_unique<SqliteStatement>(m_connection,
             "INSERT INTO exchanges (kind, started_ms, finished_ms, timings, method, target,"
             " request_headers, request_body, status, response_headers, response_body, error,"
-            " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note, "
-            "token_jti)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    }
-    QSqlQuery &q = *m_insert;
-    for (const QVariant &v :
-        QVariantList { exchangeKindName(e.kind), toMs(e.started), toMs(e.finished),
-            QString::fromUtf8(QJsonDocument(e.timings).toJson(QJsonDocument::Compact)), e.method,
-            e.target, headersToText(e.requestHeaders), e.requestBody, e.status,
-            headersToText(e.responseHeaders), e.responseBody, e.error, e.authCause, e.authDetail,
-            e.event, e.version, e.handlerKind,
-            e.parentId > 0 ? QVariant(e.parentId) : QVariant(), // NULL: left out of the index
-            e.replayOf, e.note, e.tokenId.isEmpty() ? QVariant() : QVariant(e.tokenId) })
-        q.addBindValue(v);
-    if (!q.exec())
-        return Error { QStringLiteral("capture.write"), q.lastError().text() };
-    const qint64 id = q.lastInsertId().toLongLong();
+            " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note,"
+            " token_jti) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SqliteStatement &q = *m_insert;
+    // The storage class of each value (TEXT, BLOB, NULL) is what lookups compare against.
+    q.bindText(1, exchangeKindName(e.kind));
+    q.bind(2, toMs(e.started));
+    q.bind(3, toMs(e.finished));
+    q.bindText(4, QJsonDocument(e.timings).toJson(QJsonDocument::Compact));
+    q.bindBlob(5, e.method);
+    q.bindBlob(6, e.target);
+    q.bindText(7, headersToText(e.requestHeaders));
+    q.bindBlob(8, e.requestBody);
+    q.bind(9, e.status);
+    q.bindText(10, headersToText(e.responseHeaders));
+    q.bindBlob(11, e.responseBody);
+    q.bindText(12, e.error);
+    q.bindText(13, e.authCause);
+    q.bindText(14, e.authDetail);
+    q.bindText(15, e.event);
+    q.bindText(16, e.version);
+    q.bindText(17, e.handlerKind);
+    if (e.parentId > 0) // else NULL: left out of the index
+        q.bind(18, e.parentId);
+    q.bind(19, e.replayOf);
+    q.bindText(20, e.note);
+    if (!e.tokenId.isEmpty()) // else NULL: left out of the index
+        q.bindText(21, e.tokenId);
+    if (const QString error = q.run(); !error.isEmpty())
+        return Error { QStringLiteral("capture.write"), error };
+    const qint64 id = q.lastInsertId();
     if (m_retention > 0 && id % 100 == 0) {
-        QSqlQuery trim(db);
+        QSqlQuery trim(QSqlDatabase::database(m_connection, false));
         trim.prepare(QStringLiteral("DELETE FROM exchanges WHERE id <= ?"));
         trim.addBindValue(id - m_retention);
         trim.exec();

@@ -1,9 +1,12 @@
 #include "sqlite.h"
 
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
+
+#include <sqlite3.h>
 
 namespace kiket::devkit {
 
@@ -36,6 +39,81 @@ void closeSqlite(const QString &connection)
 QString uniqueConnectionName(const QString &prefix)
 {
     return prefix + QUuid::createUuid().toString(QUuid::Id128);
+}
+
+SqliteStatement::SqliteStatement(const QString &connection, const char *sql)
+{
+    // QtSql's SQLite driver hands out its sqlite3 handle (documented in QSqlDriver::handle()).
+    const QVariant handle = QSqlDatabase::database(connection, false).driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        m_error = QStringLiteral("not an open SQLite connection");
+        return;
+    }
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    if (sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr) != SQLITE_OK) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(db));
+        sqlite3_finalize(m_statement);
+        m_statement = nullptr;
+    }
+}
+
+SqliteStatement::~SqliteStatement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+void SqliteStatement::bind(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+}
+
+void SqliteStatement::bindText(int index, const QString &text)
+{
+    if (text.isNull())
+        bindNull(index);
+    else
+        bindText(index, text.toUtf8());
+}
+
+void SqliteStatement::bindText(int index, const QByteArray &utf8)
+{
+    if (utf8.isNull())
+        bindNull(index);
+    else
+        sqlite3_bind_text64(m_statement, index, utf8.constData(), sqlite3_uint64(utf8.size()),
+            SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void SqliteStatement::bindBlob(int index, const QByteArray &bytes)
+{
+    if (bytes.isNull())
+        bindNull(index);
+    else
+        sqlite3_bind_blob64(
+            m_statement, index, bytes.constData(), sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
+}
+
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement, index);
+}
+
+QString SqliteStatement::run()
+{
+    if (!m_statement)
+        return m_error;
+    const int rc = sqlite3_step(m_statement);
+    QString error;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        error = QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_statement)));
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+    return error;
+}
+
+qint64 SqliteStatement::lastInsertId() const
+{
+    return m_statement ? sqlite3_last_insert_rowid(sqlite3_db_handle(m_statement)) : 0;
 }
 
 } // namespace kiket::devkit

@@ -9,9 +9,9 @@
 #include <memory>
 #include <optional>
 
-class QSqlQuery;
-
 namespace kiket::devkit {
+
+class SqliteStatement;
 
 /// Exchanges of one extension folder in SQLite (`.kiket/workbench/captures.sqlite`, WAL mode).
 /// Each append is committed before it returns. Use an instance from one thread only.
@@ -52,7 +52,7 @@ private:
     QList<Exchange> select(const QString &where, const QVariantList &values, int limit) const;
 
     QString m_connection;
-    std::unique_ptr<QSqlQuery> m_insert; // prepared once: parsing SQL per append is costly
+    std::unique_ptr<SqliteStatement> m_insert; // prepared once: parsing SQL per append is costly
     QString m_path;
     QString m_warning;
     int m_retention = 10000;
