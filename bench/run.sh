@@ -101,29 +101,41 @@ echo "== Workbench engine: delivery round trip"
 "$build/bench/kiket-devkitbench" roundtrip "${ROUNDTRIPS:-3000}"
 
 echo
-echo "== Forward target: 127.0.0.1 extension server (bare QHttpServer) direct, and through the listener"
-start bare; upstream_port=$PORT
-out=$(mktemp)
-"$build/bench/kiket-devkitbench" forward "$upstream_port" >"$out" 2>/dev/null &
-pids+=("$!")
-for _ in $(seq 100); do grep -q '^PORT ' "$out" && break; sleep 0.05; done
-forward_port=$(awk '/^PORT /{print $2}' "$out")
-for conns in 50 1; do
-    direct=() forwarded=()
-    for _ in $(seq "$rounds"); do
-        direct+=("$(figures "$(BODY=$body wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$here/post.lua" \
-            -H "Content-Type: application/json" "http://127.0.0.1:$upstream_port/v/1/webhooks/bench.event")")")
-        forwarded+=("$(figures "$(BODY=$body wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$here/post.lua" \
-            -H "Content-Type: application/json" "http://127.0.0.1:$forward_port/v/1/webhooks/bench.event")")")
+forward_compare() { # forward_compare UPSTREAM_PORT: the same load direct and through a listener
+    local upstream_port=$1 out forward_port
+    out=$(mktemp)
+    "$build/bench/kiket-devkitbench" forward "$upstream_port" >"$out" 2>/dev/null &
+    pids+=("$!")
+    for _ in $(seq 100); do grep -q '^PORT ' "$out" && break; sleep 0.05; done
+    forward_port=$(awk '/^PORT /{print $2}' "$out")
+    for conns in 50 1; do
+        direct=() forwarded=()
+        for _ in $(seq "$rounds"); do
+            direct+=("$(figures "$(BODY=$body wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$here/post.lua" \
+                -H "Content-Type: application/json" "http://127.0.0.1:$upstream_port/v/1/webhooks/bench.event")")")
+            forwarded+=("$(figures "$(BODY=$body wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$here/post.lua" \
+                -H "Content-Type: application/json" "http://127.0.0.1:$forward_port/v/1/webhooks/bench.event")")")
+        done
+        printf '%-34s %12s %10s %10s\n' "$conns connection(s): direct" "$(median 1 "${direct[@]}")" \
+            "$(median 2 "${direct[@]}")" "$(median 3 "${direct[@]}")"
+        printf '%-34s %12s %10s %10s\n' "$conns connection(s): via listener" "$(median 1 "${forwarded[@]}")" \
+            "$(median 2 "${forwarded[@]}")" "$(median 3 "${forwarded[@]}")"
+        awk -v a="$(median 1 "${forwarded[@]}")" -v b="$(median 1 "${direct[@]}")" \
+            -v p="$(median 2 "${forwarded[@]}")" -v q="$(median 2 "${direct[@]}")" \
+            'BEGIN{printf "  throughput ratio %.2f (target >= 0.50), added p50 %d us (target < 1000)\n", a/b, p-q}'
     done
-    printf '%-34s %12s %10s %10s\n' "$conns connection(s): direct" "$(median 1 "${direct[@]}")" \
-        "$(median 2 "${direct[@]}")" "$(median 3 "${direct[@]}")"
-    printf '%-34s %12s %10s %10s\n' "$conns connection(s): via listener" "$(median 1 "${forwarded[@]}")" \
-        "$(median 2 "${forwarded[@]}")" "$(median 3 "${forwarded[@]}")"
-    awk -v a="$(median 1 "${forwarded[@]}")" -v b="$(median 1 "${direct[@]}")" \
-        -v p="$(median 2 "${forwarded[@]}")" -v q="$(median 2 "${direct[@]}")" \
-        'BEGIN{printf "  throughput ratio %.2f (target >= 0.50), added p50 %d us (target < 1000)\n", a/b, p-q}'
-done
+}
+echo "== Forward target: a bare QHttpServer extension (C++, the fastest there is) direct, and through the listener"
+start bare
+forward_compare "$PORT"
+if command -v node >/dev/null; then
+    echo "== Forward target: a trivial Node extension (bench/trivial-extension.mjs) direct, and through the listener"
+    out=$(mktemp)
+    node "$here/trivial-extension.mjs" >"$out" 2>/dev/null &
+    pids+=("$!")
+    for _ in $(seq 100); do grep -q '^PORT ' "$out" && break; sleep 0.05; done
+    forward_compare "$(awk '/^PORT /{print $2}' "$out")"
+fi
 
 echo
 echo "== Workbench window (offscreen): 100,000 exchanges in the capture"
