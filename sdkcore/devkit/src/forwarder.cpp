@@ -13,19 +13,24 @@ namespace {
 // The request as bytes on the wire: a body the server already de-chunked goes with its length.
 QByteArray wireRequest(const HttpRequest &r)
 {
-    QByteArray out = r.method + ' ' + r.target + " HTTP/1.1\r\n";
     const bool chunked = headerValue(r.headers, "transfer-encoding").toLower().contains("chunked");
+    const QByteArray peer
+        = r.peer.isNull() ? QByteArray("127.0.0.1") : r.peer.toString().toLatin1();
+    qsizetype size = r.method.size() + r.target.size() + peer.size() + r.body.size() + 64;
+    for (const auto &h : r.headers)
+        size += h.first.size() + h.second.size() + 4;
+    QByteArray out;
+    out.reserve(size);
+    out.append(r.method).append(' ').append(r.target).append(" HTTP/1.1\r\n");
     for (const auto &h : r.headers) {
         if (chunked && h.first.compare("transfer-encoding", Qt::CaseInsensitive) == 0)
             continue;
-        out += h.first + ": " + h.second + "\r\n";
+        out.append(h.first).append(": ").append(h.second).append("\r\n");
     }
     if (chunked)
-        out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
-    const QByteArray peer
-        = r.peer.isNull() ? QByteArray("127.0.0.1") : r.peer.toString().toLatin1();
-    out += "X-Forwarded-For: " + peer + "\r\n\r\n";
-    return out + r.body;
+        out.append("Content-Length: ").append(QByteArray::number(r.body.size())).append("\r\n");
+    out.append("X-Forwarded-For: ").append(peer).append("\r\n\r\n");
+    return out.append(r.body);
 }
 
 // Decodes a chunked body starting at data[from]; false while incomplete.
@@ -59,15 +64,24 @@ bool parseResponse(const QByteArray &data, bool closed, HttpResponse *out)
     const qsizetype headEnd = data.indexOf("\r\n\r\n");
     if (headEnd < 0)
         return false;
-    const QList<QByteArray> lines = data.left(headEnd).split('\n');
-    const QList<QByteArray> statusLine = lines.first().trimmed().split(' ');
-    out->status = statusLine.value(1).toInt();
+    const QByteArrayView head = QByteArrayView(data).first(headEnd);
+    qsizetype lineEnd = head.indexOf('\n');
+    const QByteArrayView statusLine = head.first(lineEnd < 0 ? head.size() : lineEnd).trimmed();
+    const qsizetype space = statusLine.indexOf(' ');
+    QByteArrayView code = space < 0 ? QByteArrayView() : statusLine.sliced(space + 1).trimmed();
+    if (const qsizetype end = code.indexOf(' '); end >= 0)
+        code = code.first(end);
+    out->status = code.toInt(); // 0 when it is not a number
     out->headers.clear();
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines[i].trimmed();
+    while (lineEnd >= 0) {
+        const qsizetype start = lineEnd + 1;
+        lineEnd = head.indexOf('\n', start);
+        const QByteArrayView line
+            = head.sliced(start, (lineEnd < 0 ? head.size() : lineEnd) - start).trimmed();
         const qsizetype colon = line.indexOf(':');
         if (colon > 0)
-            out->headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
+            out->headers.append({ line.first(colon).trimmed().toByteArray(),
+                line.sliced(colon + 1).trimmed().toByteArray() });
     }
     const qsizetype bodyStart = headEnd + 4;
     if (out->status == 204 || out->status == 304 || out->status / 100 == 1) {
