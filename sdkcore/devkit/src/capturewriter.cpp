@@ -1,6 +1,7 @@
 #include "kiket/devkit/capturewriter.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QPointer>
 
 namespace kiket::devkit {
@@ -64,34 +65,40 @@ Result<qint64> CaptureWriter::append(const Exchange &exchange)
 void CaptureWriter::appendQueued(
     const Exchange &exchange, QObject *receiver, std::function<void(qint64)> done)
 {
-    QMetaObject::invokeMethod(
-        m_context,
-        [this, exchange, receiver, done = std::move(done)]() mutable {
-            m_queue.append({ exchange, receiver, std::move(done) });
-            if (!m_flushPosted) { // runs after every append already posted: they share a commit
-                m_flushPosted = true;
-                QMetaObject::invokeMethod(
-                    m_context, [this] { flush(); }, Qt::QueuedConnection);
-            }
-        },
-        Qt::QueuedConnection);
+    QMutexLocker lock(&m_queueMutex);
+    m_queue.append({ exchange, receiver, std::move(done) });
+    if (m_queue.size() == 1) // the first since the last flush wakes the writer; the rest ride along
+        QMetaObject::invokeMethod(
+            m_context, [this] { flush(); }, Qt::QueuedConnection);
 }
 
 void CaptureWriter::flush()
 {
-    m_flushPosted = false;
-    if (m_queue.isEmpty())
+    QList<Queued> batch;
+    {
+        QMutexLocker lock(&m_queueMutex);
+        batch.swap(m_queue);
+    }
+    if (batch.isEmpty())
         return;
-    const QList<Queued> batch = std::exchange(m_queue, {});
     QList<Exchange> exchanges;
+    exchanges.reserve(batch.size());
     for (const Queued &q : batch)
         exchanges << q.exchange;
     const auto ids = m_store->appendAll(exchanges);
-    for (qsizetype i = 0; i < batch.size(); ++i) {
-        const qint64 id = ids ? ids.value().value(i) : 0;
+    // One event per receiver, its callbacks in the order they were queued.
+    QHash<QObject *, QList<std::pair<std::function<void(qint64)>, qint64>>> byReceiver;
+    for (qsizetype i = 0; i < batch.size(); ++i)
+        byReceiver[batch[i].receiver].append(
+            { std::move(batch[i].done), ids ? ids.value().value(i) : 0 });
+    for (auto it = byReceiver.begin(); it != byReceiver.end(); ++it)
         QMetaObject::invokeMethod(
-            batch[i].receiver, [done = batch[i].done, id] { done(id); }, Qt::QueuedConnection);
-    }
+            it.key(),
+            [calls = std::move(it.value())] {
+                for (const auto &[done, id] : calls)
+                    done(id);
+            },
+            Qt::QueuedConnection);
 }
 
 void CaptureWriter::findLater(

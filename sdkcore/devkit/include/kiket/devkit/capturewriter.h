@@ -2,6 +2,7 @@
 
 #include <kiket/devkit/capturestore.h>
 
+#include <QMutex>
 #include <QThread>
 
 #include <functional>
@@ -59,8 +60,8 @@ private:
         QObject *receiver;
         std::function<void(qint64)> done;
     };
-    QList<Queued> m_queue; // used on m_thread only
-    bool m_flushPosted = false; // used on m_thread only
+    QMutex m_queueMutex;
+    QList<Queued> m_queue; // appended from any thread, taken on m_thread; under m_queueMutex
     void flush();
 };
 
