@@ -34,9 +34,14 @@ QString demangle(const std::type_info &type)
 struct Route
 {
     enum Kind { Health, Delivery, NotFound, BadEvent } kind = NotFound;
-    QByteArray allow; ///< Methods the path accepts.
+    QByteArray allow; ///< Methods the path accepts, for the Allow header.
     QString event;
     QString pathVersion;
+
+    bool allows(const QByteArray &method) const
+    {
+        return kind == Health ? method == "GET" || method == "HEAD" : method == "POST";
+    }
 };
 
 // A path segment as text: percent-decoded (only when it holds a '%'), then trimmed.
@@ -174,10 +179,7 @@ DeliveryOutcome Sdk::dispatchDetailed(const HttpRequest &request)
     const Route r = route(request.path());
     if (r.kind == Route::NotFound)
         return finish(HttpResponse::error(404, QStringLiteral("Not found")));
-    const bool methodOk = r.kind == Route::Health
-        ? request.method == "GET" || request.method == "HEAD"
-        : request.method == "POST";
-    if (!methodOk) {
+    if (!r.allows(request.method)) {
         HttpResponse response = HttpResponse::error(405,
             QStringLiteral("Method %1 not allowed; use %2")
                 .arg(QString::fromLatin1(request.method), QString::fromLatin1(r.allow)));
