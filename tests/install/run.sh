@@ -13,6 +13,14 @@ cmake --build "$work/build" >/dev/null
 test -f "$work/build/outoftree-plugin.so" || { echo "the plugin helper built nothing" >&2; exit 1; }
 LD_LIBRARY_PATH="$work/prefix/lib:$work/prefix/lib/x86_64-linux-gnu" "$work/build/outoftree"
 
+if grep -q '^KIKET_SDK_ONLY:BOOL=ON$' "$build_dir/CMakeCache.txt"; then
+    # The SDK alone installs the SDK alone.
+    if [ -e "$work/prefix/bin/kiket-workbench" ] || [ -n "$(find "$work/prefix" -name 'libkiketdevkit*')" ]; then
+        echo "the SDK-only build installed parts of the workbench" >&2; exit 1
+    fi
+    exit 0
+fi
+
 # The workbench itself: it runs from the prefix without LD_LIBRARY_PATH, with its desktop entry
 # and icon in place.
 workbench=$work/prefix/bin/kiket-workbench
