@@ -70,7 +70,7 @@ run_check='
     pid=$!
     for _ in $(seq 7200); do
         grep -q "listening on" /root/dev-run.log && break
-        kill -0 $pid 2>/dev/null || { cat /root/dev-run.log; echo "./dev run stopped"; exit 1; }
+        kill -0 $pid 2>/dev/null || { tail -n 40 /root/dev-run.log; echo "./dev run stopped"; exit 1; }
         sleep 1
     done
     grep -E "^(Need to get|After this operation)" /root/dev-run.log || true
@@ -80,7 +80,6 @@ run_check='
     kill $pid; wait $pid 2>/dev/null
     exit $status'
 if ! in_root "$run_check"; then
-    [ -f "$root/root/dev-run.log" ] && tail -n 30 "$root/root/dev-run.log"
     finish fail "./dev run did not answer a delivery (HEAD $head, after $(elapsed "$step"))"
     exit 1
 fi
