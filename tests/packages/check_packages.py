@@ -83,25 +83,31 @@ def link_lines(build):
     return "\n".join(text)
 
 
-def loaded_libraries(build, source):
-    """Shared libraries the build's programs and libraries load, each with one that loads it."""
-    found = {}
+def loaded_libraries(build):
+    """Shared libraries the build's programs and libraries load directly (their NEEDED entries),
+    each with one that loads it. What those load in turn comes with their packages' Depends."""
+    system = {}
+    for line in run(["ldconfig", "-p"]).splitlines():
+        m = re.match(r"\s*(\S+) \(([^)]*)\) => (\S+)", line)
+        if m and ("x86-64" in m.group(2)) == (os.uname().machine == "x86_64"):
+            system.setdefault(m.group(1), m.group(3))
+    built, needed = set(), {}
     for folder, subfolders, files in os.walk(build):
         # A build tree nested in this one (tests build some) is not this build.
         subfolders[:] = [s for s in subfolders
                          if not os.path.exists(os.path.join(folder, s, "CMakeCache.txt"))]
         for name in files:
             path = os.path.join(folder, name)
+            built.add(name)
             if not is_elf(path):
                 continue
-            for line in run(["ldd", path]).splitlines():
-                m = re.match(r"\s*(\S+) => (\S+)", line)
-                if not m:
-                    continue
-                if m.group(2) == "not":
-                    found.setdefault("not found: " + m.group(1), os.path.relpath(path, build))
-                elif not inside(m.group(2), build, source):
-                    found.setdefault(m.group(2), os.path.relpath(path, build))
+            for m in re.finditer(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", run(["readelf", "-d", path])):
+                needed.setdefault(m.group(1), os.path.relpath(path, build))
+    found = {}
+    for name, user in needed.items():
+        if name in built:
+            continue
+        found.setdefault(system.get(name, "not found: " + name), user)
     return found
 
 
@@ -155,7 +161,7 @@ def main():
     allowed = allowed_packages(listed)
 
     used = cache_paths(build, source)
-    for path, user in loaded_libraries(build, source).items():
+    for path, user in loaded_libraries(build).items():
         used.setdefault(path, user)
     problems = []
     for path, user in sorted(used.items()):
