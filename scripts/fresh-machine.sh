@@ -59,7 +59,7 @@ in_root() {
         mount -t sysfs sysfs "$root/sys"
         exec chroot "$root" env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-            bash -c "cd /root/kiket-workbench && $2"' in_root "$root" "$1"
+            bash -c "cd /root/kiket-workbench || exit 1; $2"' in_root "$root" "$1"
 }
 
 # 1. ./dev run: install, build, start; a delivery must be answered 200.
