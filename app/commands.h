@@ -42,5 +42,7 @@ int runReplay(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `diff ID ID [--folder DIR]`: exit 0 when the same, 1 when they differ, 2 on an error.
 int runDiff(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `lint [FOLDER|MANIFEST] [--json]`: exit 0 without errors, 1 with errors, 2 on a usage error.
+int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `[open] [FOLDER] [--plugin FILE] [--port P] [--sandbox-port Q]`: the workbench window.
 int runWindow(int argc, char *argv[]);

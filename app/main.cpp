@@ -20,6 +20,7 @@ const char kUsage[]
       "  diff     compare two captured exchanges\n"
       "  verify   check an HMAC signature and explain the verdict\n"
       "  token    mint a runtime token with the folder's sandbox key, or decode one\n"
+      "  lint     check the manifest against the rules of Kiket's CLI\n"
       "\n"
       "Run 'kiket-workbench COMMAND --help' for a command's options.\n";
 
@@ -42,7 +43,8 @@ int main(int argc, char *argv[])
     static const QHash<QString, Command> commands { { QStringLiteral("serve"), runServe },
         { QStringLiteral("send"), runSend }, { QStringLiteral("replay"), runReplay },
         { QStringLiteral("export"), runExport }, { QStringLiteral("diff"), runDiff },
-        { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken } };
+        { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken },
+        { QStringLiteral("lint"), runLint } };
     if (const Command run = commands.value(command))
         return run(arguments, out, err);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")

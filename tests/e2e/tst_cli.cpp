@@ -285,6 +285,49 @@ private slots:
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.startsWith("kiket-workbench: not a JWT"));
     }
+
+    void lint()
+    {
+        QTemporaryDir folder;
+        const auto write = [&folder](const QByteArray &yaml) {
+            QFile f(folder.filePath("extension.yaml"));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(yaml);
+        };
+        // No manifest: a usage error naming the files tried.
+        Run none = runWorkbench({ "lint", folder.path() });
+        QCOMPARE(none.code, 2);
+        QVERIFY2(none.err.contains("no manifest in") && none.err.contains("extension.yaml"), none.err);
+
+        // Warnings only: exit 0, each with file:line:column, rule and hint, then the summary.
+        write("id: com.example.lint\nversion: 1.0.0\nevents: [issue.craeted]\n");
+        Run warned = runWorkbench({ "lint", folder.path() });
+        QCOMPARE(warned.code, 0);
+        QVERIFY2(warned.out.contains("extension.yaml:3:10: warning: 'issue.craeted' is not a Kiket "
+                                     "event [unknown-event]\n    hint: did you mean 'issue.created'?"),
+            warned.out);
+        QVERIFY2(warned.out.trimmed().endsWith("0 errors, 3 warnings"), warned.out);
+
+        // An error: exit 1; --json lists the same findings.
+        write("id: com.example.lint\nversion: one\n");
+        Run failed = runWorkbench({ "lint", folder.filePath("extension.yaml"), "--json" });
+        QCOMPARE(failed.code, 1);
+        const QJsonObject report = QJsonDocument::fromJson(failed.out).object();
+        QCOMPARE(report["ok"].toBool(true), false);
+        const QJsonArray findings = report["findings"].toArray();
+        QCOMPARE(findings.size(), 3); // the version, no README, no tests
+        QCOMPARE(findings[2].toObject()["rule"].toString(), QStringLiteral("version-semver"));
+        QCOMPARE(findings[2].toObject()["line"].toInt(), 2);
+
+        // Broken YAML is an error at its place, not a crash.
+        write("id: [com.example\n");
+        Run broken = runWorkbench({ "lint", folder.path() });
+        QCOMPARE(broken.code, 1);
+        QVERIFY2(broken.out.contains("extension.yaml:2:1: error:") && broken.out.contains("[yaml-syntax]"),
+            broken.out);
+
+        QCOMPARE(runWorkbench({ "lint", "a", "b" }).code, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

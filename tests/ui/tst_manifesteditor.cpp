@@ -4,6 +4,7 @@
 
 #include <Qsci/qsciscintilla.h>
 
+#include <QDir>
 #include <QFile>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -27,7 +28,7 @@ QByteArray read(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-const QByteArray kGood = "id: com.example.test\nversion: 1.0.0\ndelivery_secret: one\n";
+const QByteArray kGood = "id: com.example.test\nversion: 1.0.0\nname: one\n";
 
 } // namespace
 
@@ -41,6 +42,8 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath("extension.yaml");
         write(path, kGood);
+        write(dir.filePath("README.md"), "# test\n");
+        QVERIFY(QDir(dir.path()).mkdir("tests"));
         ManifestEditor editor;
         editor.open(path);
         QCOMPARE(editor.text().toUtf8(), kGood);
@@ -65,6 +68,30 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(editor.diagnostics().isEmpty(), 3000);
     }
 
+    void lintFindingsWithRuleAndHint()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("extension.yaml");
+        write(path, "id: com.example.test\nversion: 1.0\nscopes: [custom_data.reed]\n");
+        ManifestEditor editor;
+        editor.open(path);
+        editor.validateNow();
+        QStringList shown;
+        for (int i = 0; i < editor.diagnosticList()->count(); ++i)
+            shown << editor.diagnosticList()->item(i)->text();
+        // The SDK loads it; the lint does not pass it.
+        QCOMPARE(shown, QStringList({ "warning folder  the folder has no README [readme]",
+                            "warning folder  the folder has no tests [tests]",
+                            "error 2:10  the version '1.0' is not a semantic version [version-semver]",
+                            "warning 3:10  'custom_data.reed' is not a scope Kiket is known to grant "
+                            "[unknown-scope]" }));
+        QCOMPARE(editor.diagnosticList()->item(3)->toolTip(),
+            QStringLiteral("did you mean 'custom_data.read'?"));
+        QVERIFY(editor.editor()->markersAtLine(1) != 0);
+        QVERIFY(editor.editor()->markersAtLine(2) != 0);
+        QVERIFY(editor.editor()->markersAtLine(0) == 0);
+    }
+
     void saveWritesAndAnnounces()
     {
         QTemporaryDir dir;
@@ -77,7 +104,7 @@ private slots:
         QVERIFY(editor.isModified());
         QVERIFY(editor.save());
         QCOMPARE(saved.count(), 1);
-        QVERIFY(read(path).contains("delivery_secret: two"));
+        QVERIFY(read(path).contains("name: two"));
         QVERIFY(!editor.isModified());
         QTest::qWait(300); // our own write is not taken for an outside edit
         QVERIFY(!editor.externalChangePending());

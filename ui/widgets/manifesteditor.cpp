@@ -1,5 +1,6 @@
 #include "manifesteditor.h"
 
+#include <kiket/devkit/manifestlint.h>
 #include <kiket/manifest.h>
 
 #include <Qsci/qscilexeryaml.h>
@@ -180,13 +181,23 @@ void ManifestEditor::validateNow()
 {
     m_validate->stop();
     m_diagnostics.clear();
-    const auto parsed = parseManifest(text().toUtf8());
+    const QByteArray yaml = text().toUtf8();
+    const auto parsed = parseManifest(yaml);
+    m_loadable = parsed.ok();
     if (!parsed) {
         m_diagnostics.append(
-            { true, parsed.error().message, parsed.error().line, parsed.error().column });
+            { true, parsed.error().message, parsed.error().line, parsed.error().column, {}, {} });
     } else {
         for (const ManifestWarning &w : parsed.value().warnings)
-            m_diagnostics.append({ false, w.message, w.line, w.column });
+            m_diagnostics.append({ false, w.message, w.line, w.column, {}, {} });
+    }
+    const QString folder = m_path.isEmpty() ? QString() : QFileInfo(m_path).absolutePath();
+    for (const devkit::LintFinding &f : devkit::lintManifest(yaml, folder)) {
+        if (!parsed && f.rule == QLatin1String("yaml-syntax"))
+            continue; // the same error as the parser's
+        const QString where = f.file.isEmpty() ? QString() : f.file + QStringLiteral(": ");
+        m_diagnostics.append({ f.isError(), where + f.message, f.file.isEmpty() ? f.line : 0,
+            f.file.isEmpty() ? f.column : 0, f.rule, f.hint });
     }
     showDiagnostics();
 }
@@ -195,20 +206,28 @@ void ManifestEditor::showDiagnostics()
 {
     m_editor->markerDeleteAll();
     m_list->clear();
+    int errors = 0;
     for (const Diagnostic &d : std::as_const(m_diagnostics)) {
-        m_list->addItem(QStringLiteral("%1 %2:%3  %4")
-                            .arg(d.error ? tr("error") : tr("warning"))
-                            .arg(d.line)
-                            .arg(d.column)
-                            .arg(d.message));
+        errors += d.error ? 1 : 0;
+        const QString place = d.line > 0 ? QStringLiteral("%1:%2").arg(d.line).arg(d.column)
+                                         : tr("folder");
+        auto *item = new QListWidgetItem(QStringLiteral("%1 %2  %3%4")
+                                             .arg(d.error ? tr("error") : tr("warning"), place,
+                                                 d.message,
+                                                 d.rule.isEmpty() ? QString()
+                                                                  : QStringLiteral(" [%1]").arg(d.rule)),
+            m_list);
+        item->setToolTip(d.hint);
         if (d.line > 0)
             m_editor->markerAdd(d.line - 1, d.error ? kErrorMarker : kWarningMarker);
     }
-    const bool broken = !m_diagnostics.isEmpty() && m_diagnostics.first().error;
-    m_status->setText(broken ? tr("Not valid: saving keeps the running configuration")
+    const int warnings = int(m_diagnostics.size()) - errors;
+    m_status->setText(!m_loadable ? tr("Not valid: saving keeps the running configuration")
             : m_diagnostics.isEmpty()
             ? tr("Valid manifest")
-            : tr("Valid, with %n warning(s)", nullptr, int(m_diagnostics.size())));
+            : tr("Loads; lint: %1 error(s), %2 warning(s) (hover for hints)")
+                  .arg(errors)
+                  .arg(warnings));
 }
 
 void ManifestEditor::jumpTo(int line, int column)

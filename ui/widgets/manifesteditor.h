@@ -13,17 +13,21 @@ class QTimer;
 
 namespace kiket::ui {
 
-/// A problem found in the manifest text, with its 1-based position.
+/// A problem found in the manifest text, with its 1-based position (0 for one about the folder,
+/// such as a missing README). `rule` and `hint` come from the manifest lint.
 struct Diagnostic
 {
     bool error = false;
     QString message;
     int line = 0;
     int column = 0;
+    QString rule;
+    QString hint;
 };
 
 /// The manifest in a YAML editor (QScintilla: highlighting, line numbers, folding) with live
-/// diagnostics that jump to their line when clicked. Save writes the file and announces it; an
+/// diagnostics that jump to their line when clicked: first whether the SDK can load it, then the
+/// rules of Kiket's CLI lint (devkit::lintManifest). Save writes the file and announces it; an
 /// edit made outside the workbench is noticed and offered for reload.
 class ManifestEditor : public QWidget
 {
@@ -71,6 +75,7 @@ private:
     QTimer *m_validate;
     QFileSystemWatcher *m_watcher;
     QList<Diagnostic> m_diagnostics;
+    bool m_loadable = true; // the SDK reads the current text
 };
 
 } // namespace kiket::ui
