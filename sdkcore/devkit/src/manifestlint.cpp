@@ -233,44 +233,41 @@ private:
 
     void eventList(const YAML::Node &events)
     {
-        if (!events.IsSequence()) {
-            add(Severity::Error, events, "value-type", "'events' must be a list");
-            return;
-        }
         QStringList known = protocolEvents();
         if (const auto catalogue = EventCatalogue::builtIn())
             known << catalogue.value().names();
         known.removeDuplicates();
-        for (const YAML::Node &event : events) {
-            if (!isText(event, "events"))
-                continue;
-            const QString name = text(event);
-            if (known.contains(name) || name.startsWith(QLatin1String("external.webhook.")))
-                continue;
-            const QString guess = nearest(name, known);
-            add(Severity::Warning, event, "unknown-event",
-                QStringLiteral("'%1' is not a Kiket event").arg(name),
-                guess.isEmpty() ? QStringLiteral("known events: %1").arg(known.join(", "))
-                                : QStringLiteral("did you mean '%1'?").arg(guess));
-        }
+        nameList(events, "events", known, "unknown-event", "'%1' is not a Kiket event",
+            "known events: %1", "external.webhook.");
     }
 
     void scopeList(const YAML::Node &scopes)
     {
-        if (!scopes.IsSequence()) {
-            add(Severity::Error, scopes, "value-type", "'scopes' must be a list");
-            return;
-        }
         // The extension API's scopes, and those Kiket's SDK README has handlers require.
         const QStringList known = knownScopes()
             + QStringList { "issues.read", "issues.write", "workflows.execute" };
-        for (const YAML::Node &scope : scopes) {
-            if (!isText(scope, "scopes") || known.contains(text(scope)))
+        nameList(scopes, "scopes", known, "unknown-scope",
+            "'%1' is not a scope Kiket is known to grant", "scopes: %1");
+    }
+
+    // A list of names, each expected among `known`; an unknown one is a warning whose hint names
+    // the nearest known name, or all of them. Names starting with `prefix` (when given) pass.
+    void nameList(const YAML::Node &list, const char *field, const QStringList &known,
+        const char *rule, const char *message, const char *listHint, const char *prefix = nullptr)
+    {
+        if (!list.IsSequence()) {
+            add(Severity::Error, list, "value-type", QStringLiteral("'%1' must be a list").arg(QLatin1String(field)));
+            return;
+        }
+        for (const YAML::Node &item : list) {
+            if (!isText(item, QLatin1String(field)))
                 continue;
-            const QString guess = nearest(text(scope), known);
-            add(Severity::Warning, scope, "unknown-scope",
-                QStringLiteral("'%1' is not a scope Kiket is known to grant").arg(text(scope)),
-                guess.isEmpty() ? QStringLiteral("scopes: %1").arg(known.join(", "))
+            const QString name = text(item);
+            if (known.contains(name) || (prefix && name.startsWith(QLatin1String(prefix))))
+                continue;
+            const QString guess = nearest(name, known);
+            add(Severity::Warning, item, QLatin1String(rule), QString::fromLatin1(message).arg(name),
+                guess.isEmpty() ? QString::fromLatin1(listHint).arg(known.join(", "))
                                 : QStringLiteral("did you mean '%1'?").arg(guess));
         }
     }
