@@ -2,6 +2,7 @@
 
 #include "kiket/devkit/apiroute.h"
 #include "kiket/devkit/eventcatalogue.h"
+#include "manifestlint_p.h"
 
 #include <QDir>
 #include <QFile>
@@ -62,12 +63,6 @@ QString nearest(const QString &word, const QStringList &candidates)
     return best;
 }
 
-QString text(const YAML::Node &node) { return QString::fromStdString(node.Scalar()); }
-
-bool matches(const QString &pattern, const QString &value)
-{
-    return QRegularExpression(QRegularExpression::anchoredPattern(pattern)).match(value).hasMatch();
-}
 
 class Linter
 {
@@ -158,10 +153,13 @@ private:
                     QStringLiteral("'extension.api_version' is '%1'; it must be v followed by digits").arg(text(api)),
                     "use `api_version: v1`");
         }
+        LintSink sink { [this](Severity severity, const YAML::Node &at, const QString &rule,
+                            const QString &message,
+                            const QString &hint) { add(severity, at, rule, message, hint); } };
         if (const YAML::Node fields = ext["output_fields"])
-            outputFields(fields);
+            lintOutputFields(sink, fields);
         if (const YAML::Node setup = ext["setup"])
-            setupSteps(setup, ext["configuration"]);
+            lintSetup(sink, setup, ext["configuration"]);
     }
 
     void flat(const YAML::Node &map) { common(map, QString()); }
@@ -381,116 +379,6 @@ private:
                 QString::fromStdString(e.msg), QString(), m_file, e.mark.line + 1, e.mark.column + 1 };
             return QString();
         }
-    }
-
-    void outputFields(const YAML::Node &fields)
-    {
-        if (!fields.IsMap()) {
-            add(Severity::Error, fields, "value-type", "'output_fields' must be a mapping");
-            return;
-        }
-        static const QStringList types { "copyable", "url", "code", "badge", "status" };
-        for (auto it = fields.begin(); it != fields.end(); ++it) {
-            const QString key = text(it->first);
-            if (!matches("[a-z][a-z0-9_]*", key))
-                add(Severity::Error, it->first, "output-field",
-                    QStringLiteral("the output field '%1' is not snake_case").arg(key), "e.g. `ticket_url`");
-            const YAML::Node field = it->second;
-            if (!field.IsMap()) {
-                add(Severity::Error, field, "value-type", QStringLiteral("'%1' must be a mapping").arg(key));
-                continue;
-            }
-            if (!field["label"])
-                add(Severity::Warning, field, "output-field", QStringLiteral("the output field '%1' has no label").arg(key));
-            if (const YAML::Node type = field["type"]; type && (!type.IsScalar() || !types.contains(text(type))))
-                add(Severity::Error, type, "output-field", QStringLiteral("unknown output field type"),
-                    types.join(", ") + " (copyable when absent)");
-            if (const YAML::Node icon = field["icon"]; icon && (!icon.IsScalar() || !matches("[a-z0-9-]+", text(icon))))
-                add(Severity::Error, icon, "output-field", "the icon must be a Bootstrap icon name", "e.g. `link-45deg`");
-            if (const YAML::Node url = field["help_url"]; url && (!url.IsScalar() || !matches("https?://.+", text(url))))
-                add(Severity::Error, url, "output-field", "'help_url' must be an http or https address");
-        }
-    }
-
-    void setupSteps(const YAML::Node &setup, const YAML::Node &configuration)
-    {
-        if (!setup.IsSequence()) {
-            add(Severity::Error, setup, "setup-step", "'setup' must be a list of steps");
-            return;
-        }
-        for (const YAML::Node &step : setup) {
-            if (!step.IsMap() || step.size() != 1) {
-                add(Severity::Error, step, "setup-step", "each setup step is a mapping with one key",
-                    "secrets, configure, test or info");
-                continue;
-            }
-            const QString kind = text(step.begin()->first);
-            const YAML::Node body = step.begin()->second;
-            if (kind == QLatin1String("secrets") || kind == QLatin1String("configure"))
-                fieldsStep(kind, body, configuration);
-            else if (kind == QLatin1String("test")) {
-                if (!body.IsMap() || !body["action"] || !body["action"].IsScalar()
-                    || !matches(R"([A-Za-z0-9_.-]+\.testConnection)", text(body["action"])))
-                    add(Severity::Error, body, "setup-test", "a test step needs `action: <name>.testConnection`");
-            } else if (kind == QLatin1String("info")) {
-                if (!body.IsMap() || !body["title"])
-                    add(Severity::Error, body, "setup-info", "an info step needs a title");
-            } else {
-                add(Severity::Error, step.begin()->first, "setup-step",
-                    QStringLiteral("unknown setup step '%1'").arg(kind), "secrets, configure, test or info");
-            }
-        }
-    }
-
-    void fieldsStep(const QString &kind, const YAML::Node &body, const YAML::Node &configuration)
-    {
-        if (!body.IsMap() || (!body["fields"] && !body["collect"])) {
-            add(Severity::Error, body, "setup-step", QStringLiteral("a %1 step needs fields or collect").arg(kind));
-            return;
-        }
-        const YAML::Node collect = body["collect"];
-        for (const YAML::Node &key : collect) {
-            if (!key.IsScalar() || !configuration.IsMap() || !configuration[key.Scalar()])
-                add(Severity::Error, key, "setup-collect",
-                    QStringLiteral("'%1' is not a field of extension.configuration").arg(key.IsScalar() ? text(key) : QString()));
-        }
-        const YAML::Node fields = body["fields"];
-        for (const YAML::Node &field : fields) {
-            if (!field.IsMap() || !field["key"]) {
-                add(Severity::Error, field, "setup-field", "each field needs a 'key'");
-                continue;
-            }
-            if (kind == QLatin1String("secrets"))
-                obtain(field["obtain"]);
-            else
-                configureField(field);
-        }
-    }
-
-    void obtain(const YAML::Node &spec)
-    {
-        static const QStringList types { "oauth2", "oauth2_client_credentials", "api_key", "token",
-            "input", "basic", "auto_generate" };
-        if (!spec)
-            return;
-        const YAML::Node type = spec.IsMap() ? spec["type"] : YAML::Node();
-        if (!type || !type.IsScalar() || !types.contains(text(type))) {
-            add(Severity::Error, type ? type : spec, "setup-obtain", "unknown or missing obtain type", types.join(", "));
-            return;
-        }
-        if (text(type).startsWith(QLatin1String("oauth2")) && (!spec["authorization_url"] || !spec["token_url"]))
-            add(Severity::Error, spec, "setup-obtain", "an oauth2 secret needs authorization_url and token_url");
-    }
-
-    void configureField(const YAML::Node &field)
-    {
-        static const QStringList types { "text", "select", "number", "boolean", "dynamic",
-            "issue_type", "workflow_status", "board", "priority", "project" };
-        const YAML::Node type = field["type"];
-        if (type && (!type.IsScalar() || !types.contains(text(type))))
-            add(Severity::Error, type, "setup-field", "unknown field type", types.join(", "));
-        else if (type && text(type) == QLatin1String("select") && !field["options"])
-            add(Severity::Error, field, "setup-field", "a select field needs options");
     }
 
     void folderFiles()
