@@ -316,7 +316,8 @@ Exchange apiCallExchange(const SandboxCall &call)
 
 Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOptions &options)
 {
-    auto issuer = TokenIssuer::forFolder(options.folder);
+    const QString state = options.stateFolder.isEmpty() ? options.folder : options.stateFolder;
+    auto issuer = TokenIssuer::forFolder(state);
     if (!issuer)
         return issuer.error();
     auto fixtures = loadFixtures(options.folder);
@@ -351,7 +352,7 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
     QMetaObject::invokeMethod(
         server,
         [&] {
-            auto store = SandboxStore::open(options.folder);
+            auto store = SandboxStore::open(state);
             if (!store) {
                 failure = store.error();
                 return;
@@ -410,6 +411,11 @@ RateWindow &SandboxPlatform::rateWindow()
 const TelemetryAggregator &SandboxPlatform::telemetry() const
 {
     return d->telemetry;
+}
+
+void SandboxPlatform::waitIdle()
+{
+    QMetaObject::invokeMethod(d->server, [] { }, Qt::BlockingQueuedConnection);
 }
 
 void SandboxPlatform::setObserver(Observer observer)

@@ -82,6 +82,8 @@ struct Session::Private
     SdkOptions listenerOptions; // what the listener's SDK and the extension's environment use
     std::unique_ptr<LocalSecrets> secrets;
     QList<QByteArray> rotating; // old delivery secrets still accepted (a rotation drill)
+    QByteArray fixedDeliverySecret; // SessionOverrides::deliverySecret
+    bool watch = true;
 
     // The listener's options with the local values applied.
     SdkOptions withSecrets(SdkOptions options) const
@@ -96,6 +98,8 @@ struct Session::Private
             else
                 options.environment.insert(secretEnvName(it.key()), it.value());
         }
+        if (!fixedDeliverySecret.isEmpty())
+            options.webhookSecret = QString::fromUtf8(fixedDeliverySecret);
         return options;
     }
 
@@ -154,7 +158,7 @@ Result<bool> Session::Private::startTarget(
         r.port = config.port;
         r.env = runnerEnvironment(resolved);
         r.healthPath = config.healthPath;
-        r.watchFolder = config.workingDir;
+        r.watchFolder = watch ? config.workingDir : QString();
         runner = std::make_unique<Runner>(r);
         QObject::connect(runner.get(), &Runner::logLine, runner.get(),
             [this](const LogLine &line) { store(logExchange(line)); });
@@ -169,7 +173,7 @@ Result<bool> Session::Private::startTarget(
     if (!started)
         return started.error();
     listener = std::move(started).value();
-    if (config.handler == HandlerKind::InProcess) {
+    if (config.handler == HandlerKind::InProcess && watch) {
         listener->watchModule([this](const Result<bool> &reloaded) {
             say(reloaded ? QStringLiteral("reloaded %1").arg(listener->pluginPath())
                          : QStringLiteral("reload failed, the previous build keeps running: %1")
@@ -233,7 +237,10 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
                            ".kiket/workbench.yaml (%1)")
                 .arg(config.detected) };
 
-    auto secrets = LocalSecrets::open(config.folder, overrides.keychain);
+    d->fixedDeliverySecret = overrides.deliverySecret;
+    d->watch = overrides.watch;
+    const QString state = overrides.stateFolder.isEmpty() ? config.folder : overrides.stateFolder;
+    auto secrets = LocalSecrets::open(state, overrides.keychain);
     if (!secrets)
         return secrets.error();
     d->secrets = std::move(secrets).value();
@@ -244,7 +251,7 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
     auto resolved = resolveConfig(sdkOptions);
     if (!resolved)
         return resolved.error();
-    auto captures = CaptureWriter::open(config.folder, overrides.retention);
+    auto captures = CaptureWriter::open(state, overrides.retention);
     if (!captures)
         return captures.error();
     d->captures = std::move(captures).value();
@@ -253,6 +260,7 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
 
     SandboxOptions sandboxOptions;
     sandboxOptions.folder = config.folder;
+    sandboxOptions.stateFolder = overrides.stateFolder;
     sandboxOptions.port = quint16(config.sandboxPort);
     sandboxOptions.extensionId = resolved.value().extensionId;
     sandboxOptions.extensionVersion = resolved.value().extensionVersion;

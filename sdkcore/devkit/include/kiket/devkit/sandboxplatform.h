@@ -18,6 +18,7 @@ namespace kiket::devkit {
 struct SandboxOptions
 {
     QString folder; ///< The extension folder; state and key live in its `.kiket/workbench/`.
+    QString stateFolder; ///< Set: state and key live in its `.kiket/workbench/` instead.
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 8090; ///< 0 picks a free port.
     QString extensionId;
@@ -63,6 +64,8 @@ public:
     const TelemetryAggregator &telemetry() const;
     /// Set before traffic starts.
     void setObserver(Observer observer);
+    /// Returns once the request being answered now (if any) is answered and observed.
+    void waitIdle();
 
 private:
     SandboxPlatform() = default;

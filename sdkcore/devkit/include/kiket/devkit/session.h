@@ -27,6 +27,12 @@ struct SessionOverrides
     int rateWindowSeconds = 60;
     int retention = 10000;
     bool keychain = true; ///< Keep local secret values in the OS keychain when one answers.
+    /// Set: captures, sandbox state, signing key and local secrets live in this folder's
+    /// `.kiket/` instead of the extension folder's (a run that must start from nothing).
+    QString stateFolder;
+    /// Set: the delivery secret for this session, whatever the folder configures.
+    QByteArray deliverySecret;
+    bool watch = true; ///< Reload or restart the extension when its files change.
 };
 
 /// One opened extension folder: its configuration, capture store, sandbox platform, listener and —
