@@ -1,0 +1,22 @@
+#pragma once
+
+#include <kiket/devkit/suiterunner.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QJsonObject>
+
+namespace kiket::devkit {
+
+/// "suite/case".
+QString caseLabel(const CaseResult &result);
+/// One line per failed expectation: `FILE:LINE:COLUMN: what: message`, the file relative to
+/// `relativeTo`.
+QStringList failureLines(const CaseResult &result, const QDir &relativeTo);
+/// `{"passed", "failed", "cases": [{suite, name, file, passed, duration_ms, status, error?,
+/// failures: [{what, message, expected, actual?, line, column}]}]}`.
+QJsonObject suiteResultsJson(const QList<CaseResult> &results);
+/// JUnit XML in the Ant form that CI servers read: a <testsuite> per suite.
+QByteArray suiteResultsJUnit(const QList<CaseResult> &results, const QDateTime &started);
+
+} // namespace kiket::devkit
