@@ -44,5 +44,8 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err);
 int runDiff(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `lint [FOLDER|MANIFEST] [--json]`: exit 0 without errors, 1 with errors, 2 on a usage error.
 int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `test [FOLDER] [--suite NAME] [--junit FILE] [--json]`: exit 0 when every case passes, 1 when
+/// one fails, 2 on a usage error or a broken case file.
+int runTest(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `[open] [FOLDER] [--plugin FILE] [--port P] [--sandbox-port Q]`: the workbench window.
 int runWindow(int argc, char *argv[]);

@@ -21,6 +21,7 @@ const char kUsage[]
       "  verify   check an HMAC signature and explain the verdict\n"
       "  token    mint a runtime token with the folder's sandbox key, or decode one\n"
       "  lint     check the manifest against the rules of Kiket's CLI\n"
+      "  test     run the folder's delivery suites (.kiket/suites) and report\n"
       "\n"
       "Run 'kiket-workbench COMMAND --help' for a command's options.\n";
 
@@ -44,7 +45,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("send"), runSend }, { QStringLiteral("replay"), runReplay },
         { QStringLiteral("export"), runExport }, { QStringLiteral("diff"), runDiff },
         { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken },
-        { QStringLiteral("lint"), runLint } };
+        { QStringLiteral("lint"), runLint }, { QStringLiteral("test"), runTest } };
     if (const Command run = commands.value(command))
         return run(arguments, out, err);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")
