@@ -144,3 +144,6 @@ echo
 echo "== Workbench window: 2,000 deliveries per second for 10 s, GUI event-loop stalls"
 "$build/bench/kiket-windowbench" stall 2000 10 2>/dev/null
 "$build/bench/kiket-windowbench" stall 2000 10 issue.created 2>/dev/null
+echo
+echo "== Delivery suite: 1,000 cases against the in-process example (kiket-workbench test)"
+"$here/suite.sh" "$build"

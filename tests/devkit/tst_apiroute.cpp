@@ -141,6 +141,13 @@ private slots:
         QVERIFY(w.take(t0 + 60'001).allowed);
         QVERIFY(!w.take(t0 + 60'002).allowed);
         QCOMPARE(w.peek(t0 + 200'000).remaining, 2);
+
+        QVERIFY(!w.take(t0 + 60'003).allowed);
+        w.reset(); // a fresh window at once, as each suite case gets
+        const RateDecision fresh = w.take(t0 + 60'004);
+        QVERIFY(fresh.allowed);
+        QCOMPARE(fresh.remaining, 1);
+        QCOMPARE(fresh.resetIn, 60);
     }
 };
 

@@ -137,6 +137,27 @@ private slots:
         QVERIFY(!QFileInfo::exists(dir.filePath(".kiket/workbench/captures.sqlite")));
         QVERIFY(!QFileInfo::exists(dir.filePath(".kiket/workbench/sandbox.sqlite")));
     }
+
+    void eachCaseHasTheWholeRateBudget()
+    {
+        QTemporaryDir dir;
+        QVERIFY(copyExample(PYTHON_EXAMPLE, dir.path()));
+        writeCase(dir.path(), "main/a.yaml", kUpdated);
+        auto suites = loadSuites(dir.path());
+        QVERIFY(suites);
+        SessionOverrides overrides;
+        overrides.rateLimit = 2; // the case makes two calls: a second case would meet a 429
+        auto runner = SuiteRunner::start(dir.path(), overrides);
+        QVERIFY2(runner, runner ? "" : qPrintable(runner.error().toString()));
+        SuiteCase testCase = suites.value()[0].cases[0];
+        for (int i = 1; i <= 3; ++i) {
+            testCase.body[0].equals = i;
+            const CaseResult result = runner.value()->run(testCase);
+            QVERIFY2(result.passed(), result.outcome.response.body);
+            for (const CaseOutcome::ApiCall &call : result.outcome.apiCalls)
+                QCOMPARE(call.status, 200);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSuites)

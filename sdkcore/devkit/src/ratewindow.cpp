@@ -59,6 +59,13 @@ void RateWindow::setLimit(int limit)
     m_limit = qMax(0, limit);
 }
 
+void RateWindow::reset()
+{
+    QMutexLocker lock(&m_mutex);
+    m_windowStartMs = -1;
+    m_used = 0;
+}
+
 int RateWindow::limit() const
 {
     QMutexLocker lock(&m_mutex);

@@ -191,6 +191,8 @@ CaseResult SuiteRunner::run(const SuiteCase &testCase, const QString &suite)
     if (spec.version.isEmpty())
         spec.version = QStringLiteral("v1");
     spec.webhookSecret = d->secret;
+    // Each case starts with the whole rate budget, so a result never depends on the cases before it.
+    d->session->sandbox().rateWindow().reset();
     if (testCase.runtimeToken)
         spec.issuer = &d->session->sandbox().issuer();
     spec.grant.scopes = testCase.scopes.value_or(QStringList { QStringLiteral("*") });

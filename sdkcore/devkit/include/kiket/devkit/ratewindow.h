@@ -27,6 +27,8 @@ public:
     RateDecision peek(qint64 nowMs) const;
     void setLimit(int limit);
     int limit() const;
+    /// Starts a fresh window now, with nothing used.
+    void reset();
     int windowSeconds() const { return m_windowSeconds; }
 
 private:
