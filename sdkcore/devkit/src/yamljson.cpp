@@ -41,4 +41,47 @@ QJsonValue yamlToJson(const YAML::Node &node)
     return ok ? QJsonValue(d) : QJsonValue(s);
 }
 
+void emitJson(YAML::Emitter &out, const QJsonValue &value)
+{
+    if (value.isObject()) {
+        const QJsonObject o = value.toObject();
+        if (o.isEmpty()) {
+            out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+            return;
+        }
+        out << YAML::BeginMap;
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            out << YAML::Key << it.key().toStdString() << YAML::Value;
+            emitJson(out, it.value());
+        }
+        out << YAML::EndMap;
+    } else if (value.isArray()) {
+        const QJsonArray a = value.toArray();
+        if (a.isEmpty()) {
+            out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+            return;
+        }
+        out << YAML::BeginSeq;
+        for (const QJsonValue &item : a)
+            emitJson(out, item);
+        out << YAML::EndSeq;
+    } else if (value.isString()) {
+        const std::string s = value.toString().toStdString();
+        const bool plainReadsBack = !s.empty() && yamlToJson(YAML::Node(s)).isString();
+        if (!plainReadsBack)
+            out << YAML::DoubleQuoted;
+        out << s;
+    } else if (value.isBool()) {
+        out << (value.toBool() ? "true" : "false");
+    } else if (value.isDouble()) {
+        const double d = value.toDouble();
+        if (d == double(qint64(d)) && qAbs(d) < 9e15)
+            out << qint64(d);
+        else
+            out << QByteArray::number(d, 'g', 17).toStdString();
+    } else {
+        out << YAML::Null;
+    }
+}
+
 } // namespace kiket::devkit
