@@ -1,6 +1,9 @@
 // Delivery suite cases: reading them (with the place of every mistake) and judging outcomes.
 #include <kiket/devkit/suite.h>
 
+#include <kiket/devkit/suitereport.h>
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -247,6 +250,25 @@ expect:
         const SuiteCase c = parsed("event: a\nexpect:\n  body:\n    $: {matches: '^pong'}\n");
         QVERIFY(evaluateCase(c, answered(200, "pong\n")).isEmpty());
         QCOMPARE(evaluateCase(c, answered(200, "ping")).size(), 1);
+    }
+
+    void failuresSideBySide()
+    {
+        CaseResult r;
+        r.testCase = parsed("event: a\nexpect:\n  status: 200\n  body:\n"
+                            "    n: {equals: 1, any_of: [1, 2]}\n    gone: {exists: true}\n");
+        r.failures = evaluateCase(r.testCase, answered(500, R"({"n":3})"));
+        const auto [expected, actual] = expectedAndActual(r);
+        QCOMPARE(expected.keys(),
+            (QStringList { "body.gone", "body.n", "body.n (2)", "status" }));
+        QCOMPARE(expected.value("status"), 200);
+        QCOMPARE(actual.value("status"), 500);
+        QCOMPARE(expected.value("body.n"), 1);
+        QCOMPARE(expected.value("body.n (2)"), QJsonArray({ 1, 2 }));
+        QCOMPARE(actual.value("body.n (2)"), 3);
+        QVERIFY(!actual.contains("body.gone")); // nothing came
+        r.failures.clear();
+        QVERIFY(expectedAndActual(r).first.isEmpty());
     }
 };
 

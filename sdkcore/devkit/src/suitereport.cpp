@@ -51,6 +51,21 @@ QStringList failureLines(const CaseResult &result, const QDir &relativeTo)
     return lines;
 }
 
+std::pair<QJsonObject, QJsonObject> expectedAndActual(const CaseResult &result)
+{
+    QJsonObject expected;
+    QJsonObject actual;
+    for (const CheckFailure &f : result.failures) {
+        QString key = f.what;
+        for (int n = 2; expected.contains(key); ++n)
+            key = QStringLiteral("%1 (%2)").arg(f.what).arg(n);
+        expected.insert(key, f.expected);
+        if (!f.actual.isUndefined())
+            actual.insert(key, f.actual);
+    }
+    return { expected, actual };
+}
+
 QJsonObject suiteResultsJson(const QList<CaseResult> &results)
 {
     QJsonArray cases;
