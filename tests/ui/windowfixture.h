@@ -51,7 +51,7 @@ struct Fixture
     QString problem() const { return session.ok() ? QString() : session.error().toString(); }
     // Sends a delivery signed with the secret from another thread (the listener answers on this
     // one) and gives its status.
-    int sendSignedWith(const QByteArray &secret) const
+    int sendSignedWith(const QByteArray &secret, const QJsonObject &payloadSecrets = {}) const
     {
         devkit::Session *s = session.value().get();
         devkit::DeliverySpec spec;
@@ -62,6 +62,7 @@ struct Fixture
         spec.version = QStringLiteral("v1");
         spec.payload = QJsonObject { { "issue", QJsonObject { { "id", "1" } } } };
         spec.webhookSecret = secret;
+        spec.payloadSecrets = payloadSecrets;
         const HttpRequest request = devkit::prepareDelivery(spec).request;
         const QString to = s->listenerUrl();
         auto status = std::async(

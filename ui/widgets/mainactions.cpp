@@ -2,6 +2,7 @@
 #include "commandpalette.h"
 #include "composer.h"
 #include "headerstrip.h"
+#include "suitespanel.h"
 #include "mainwindow.h"
 #include "trafficmodel.h"
 
@@ -91,6 +92,19 @@ void MainWindow::buildActions()
         if (!saveSelectedAsFixture())
             statusBar()->showMessage(tr("Select a delivery to save"), 4000);
     });
+    QAction *addToSuite = traffic->addAction(tr("&Add selected to suite…"), this, [this] {
+        if (!addSelectedToSuite())
+            statusBar()->showMessage(
+                tr("Nothing added: select deliveries, then name the suite"), 4000);
+    });
+    addToSuite->setShortcut(QKeySequence(Qt::Key_A));
+    QAction *runSuites = traffic->addAction(tr("Run all &suites"), this, [this] {
+        if (!m_suites->runAll())
+            statusBar()->showMessage(m_suites->isRunning() ? tr("The suites are running")
+                                                           : tr("No suite cases yet"),
+                4000);
+    });
+    runSuites->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     QAction *mark = traffic->addAction(tr("&Mark / unmark selected"), this, [this] {
         const QModelIndexList rows = m_view->selectionModel()->selectedRows();
         for (const QModelIndex &index : rows) {

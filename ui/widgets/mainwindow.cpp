@@ -281,6 +281,7 @@ void MainWindow::buildDocks()
     telemetry->setWidget(m_telemetry);
     addDockWidget(Qt::BottomDockWidgetArea, telemetry);
     tabifyDockWidget(console, telemetry);
+    buildSuitesDock(telemetry);
     (m_session.runner() ? console : telemetry)->raise();
     resizeDocks({ m_composerDock }, { 480 }, Qt::Horizontal);
     resizeDocks({ console }, { 230 }, Qt::Vertical);

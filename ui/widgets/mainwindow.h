@@ -29,6 +29,7 @@ class ExchangeDetail;
 class HeaderStrip;
 class ManifestEditor;
 class SecretsPanel;
+class SuitesPanel;
 class TelemetryPanel;
 class TrafficFilter;
 class TrafficModel;
@@ -67,6 +68,9 @@ public:
     /// Saves the selected delivery as a catalogue sample (event, version, payload); asks where
     /// when no path is given. False when no delivery is selected.
     bool saveSelectedAsFixture(const QString &path = {});
+    /// Writes the selected deliveries as cases of a suite (asks which when none is given), with
+    /// the expectations taken from what was captured. False when no delivery is selected.
+    bool addSelectedToSuite(const QString &suite = {});
 
     /// Shows the command palette (Ctrl+K); it runs the chosen action and closes.
     CommandPalette *showPalette();
@@ -87,12 +91,15 @@ public:
     TelemetryPanel *telemetry() const { return m_telemetry; }
     ManifestEditor *manifest() const { return m_manifest; }
     SecretsPanel *secrets() const { return m_secrets; }
+    SuitesPanel *suites() const { return m_suites; }
 
 signals:
     /// The user chose another folder (menu, recent list or a drop); the app reopens on it.
     void openFolderRequested(const QString &folder);
     /// A fixture was written (empty when writing failed).
     void fixtureSaved(const QString &path);
+    /// Cases were written by addSelectedToSuite() (their files).
+    void casesAdded(const QStringList &paths);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -103,6 +110,7 @@ private:
     void buildActions();
     void restoreState();
     void buildDocks();
+    void buildSuitesDock(QDockWidget *tabWith);
     void refreshHeader();
     void applyFilter(const QString &text);
     void selectionChanged();
@@ -129,6 +137,8 @@ private:
     std::unique_ptr<devkit::RatePoller> m_platformRate; // a real platform's limit, when configured
     ManifestEditor *m_manifest = nullptr;
     SecretsPanel *m_secrets = nullptr;
+    SuitesPanel *m_suites = nullptr;
+    QDockWidget *m_suitesDock = nullptr;
     QPointer<DiffView> m_diff;
     QSplitter *m_splitter = nullptr;
     bool m_followTail = true;

@@ -1,0 +1,111 @@
+// The window's delivery suites: the Suites dock, and captured deliveries added to a suite.
+#include "mainwindow.h"
+#include "suitesmodel.h"
+#include "suitespanel.h"
+#include "trafficmodel.h"
+
+#include <kiket/devkit/capturewriter.h>
+#include <kiket/devkit/folderconfig.h>
+#include <kiket/devkit/session.h>
+#include <kiket/devkit/suitecapture.h>
+
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QStatusBar>
+
+namespace kiket::ui {
+
+void MainWindow::buildSuitesDock(QDockWidget *tabWith)
+{
+    m_suites = new SuitesPanel(m_session.config().folder, [this] {
+        // A run starts the extension as this window did, in a sandbox of its own.
+        devkit::SessionOverrides overrides;
+        const devkit::FolderConfig &config = m_session.config();
+        overrides.handler = config.handler;
+        if (config.handler == devkit::HandlerKind::InProcess)
+            overrides.plugin = config.plugin;
+        return overrides;
+    });
+    connect(m_suites, &SuitesPanel::runFinished, this,
+        [this](int passed, int failed, const QString &error) {
+            statusBar()->showMessage(error.isEmpty()
+                    ? tr("Suites: %1 passed, %2 failed").arg(passed).arg(failed)
+                    : tr("Suites: the run stopped: %1").arg(error),
+                8000);
+        });
+    m_suitesDock = new QDockWidget(tr("Suites"), this);
+    m_suitesDock->setObjectName(QStringLiteral("suites-dock"));
+    m_suitesDock->setWidget(m_suites);
+    addDockWidget(Qt::BottomDockWidgetArea, m_suitesDock);
+    tabifyDockWidget(tabWith, m_suitesDock);
+}
+
+bool MainWindow::addSelectedToSuite(const QString &chosenSuite)
+{
+    QList<qint64> ids;
+    for (const qint64 id : selectedIds()) {
+        const int row = m_traffic.rowOf(id);
+        if (row >= 0 && m_traffic.summaryAt(row).kind == devkit::ExchangeKind::Delivery)
+            ids << id;
+    }
+    if (ids.isEmpty())
+        return false;
+    QString suite = chosenSuite;
+    if (suite.isEmpty()) {
+        QStringList names;
+        for (const devkit::Suite &s : m_suites->model()->suites())
+            names << s.name;
+        if (!names.contains(QStringLiteral("recorded")))
+            names.prepend(QStringLiteral("recorded"));
+        bool ok = false;
+        suite = QInputDialog::getItem(this, tr("Add to suite"),
+            ids.size() == 1
+                ? tr("Add the selected delivery as a case of the suite (.kiket/suites/NAME):")
+                : tr("Add the %1 selected deliveries as cases of the suite (.kiket/suites/NAME):")
+                      .arg(ids.size()),
+            names, 0, true, &ok);
+        if (!ok || suite.trimmed().isEmpty())
+            return false;
+    }
+    struct Pending
+    {
+        QStringList written;
+        QStringList errors;
+        int waiting = 0;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->waiting = int(ids.size());
+    const QString folder = m_session.config().folder;
+    for (const qint64 id : ids) {
+        m_session.captures().findLater(id, this, [=, this](const devkit::CaptureWriter::Detail &d) {
+            if (d.exchange) {
+                QList<devkit::Exchange> calls;
+                for (const devkit::Exchange &child : d.children)
+                    if (child.kind == devkit::ExchangeKind::ApiCall)
+                        calls << child;
+                const auto path = devkit::addCaptureToSuite(folder, suite, *d.exchange, calls);
+                if (path)
+                    pending->written << path.value();
+                else
+                    pending->errors << path.error().toString();
+            }
+            if (--pending->waiting > 0)
+                return;
+            m_suites->reload();
+            if (!pending->written.isEmpty()) {
+                m_suites->selectCase(pending->written.last());
+                m_suitesDock->raise();
+            }
+            statusBar()->showMessage(pending->errors.isEmpty()
+                    ? tr("Added %n case(s) to the suite '%1'", nullptr,
+                          int(pending->written.size()))
+                          .arg(suite)
+                    : pending->errors.join(QStringLiteral("; ")),
+                8000);
+            emit casesAdded(pending->written);
+        });
+    }
+    return true;
+}
+
+} // namespace kiket::ui
