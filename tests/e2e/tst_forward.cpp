@@ -187,6 +187,37 @@ private slots:
         QVERIFY(!captured.requestBody.isEmpty()); // the delivery is kept
     }
 
+    void cannedAnswersStandInWhileTheExtensionIsDown()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        const quint16 closed = probe.serverPort();
+        probe.close();
+        const QList<CannedAnswer> fallback { { "issue.created", "", 200, {}, R"({"ok":true})", 0 } };
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), closed,
+                                      *m_captures, "127.0.0.1", 0, {}, fallback))
+                            .value();
+        HttpResponse answer = testing::send(listener->port(), delivery());
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(answer.body, QByteArray(R"({"ok":true})"));
+        Exchange captured = m_captures->load().last();
+        QVERIFY2(captured.note.startsWith("canned: the extension is not answering (Nothing is "
+                                          "listening"),
+            qPrintable(captured.note));
+        QCOMPARE(testing::send(listener->port(), delivery("issue.updated")).status, 502);
+
+        // Once the extension answers, it answers; a slow one is still a 504.
+        RecordingServer extension;
+        QVERIFY(listener->useForward(extension.port, 5000, fallback).ok());
+        answer = testing::send(listener->port(), delivery());
+        QCOMPARE(extension.received.size(), 1);
+        QVERIFY(m_captures->load().last().note.startsWith("forwarded"));
+        RecordingServer slow;
+        slow.delayMs = 2000;
+        QVERIFY(listener->useForward(slow.port, 300, fallback).ok());
+        QCOMPARE(testing::send(listener->port(), delivery()).status, 504);
+    }
+
     void cannedAnswersAndSwitchingTargets()
     {
         RecordingServer extension;

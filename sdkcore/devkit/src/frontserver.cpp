@@ -99,6 +99,16 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
                     "connection", "keep-alive" };
                 return framing.contains(h.first.toLower());
             });
+            if (response.status == 0 && !r.timedOut) {
+                // Nothing listens yet (a new extension, a crash): a canned answer stands in.
+                const auto [event, version] = deliveryRoute(request);
+                if (const auto found = findCanned(m_target.canned, event, version)) {
+                    answer(request, responder, { found->status, found->headers, found->body },
+                        received, { { QStringLiteral("upstream"), r.ms } },
+                        QStringLiteral("canned: the extension is not answering (%1)").arg(r.error));
+                    return;
+                }
+            }
             if (response.status == 0)
                 response = HttpResponse::error(r.timedOut ? 504 : 502, r.error);
             // The wire bytes end with the body: equal bytes prove nothing was re-encoded.

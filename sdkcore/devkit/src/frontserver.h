@@ -18,7 +18,7 @@ struct FrontTarget
     HandlerKind kind = HandlerKind::Forward;
     quint16 extensionPort = 0; ///< Forward: the extension's own server on 127.0.0.1.
     int timeoutMs = 5000; ///< Forward: no answer by then is a 504.
-    QList<CannedAnswer> canned; ///< Canned: the answers.
+    QList<CannedAnswer> canned; ///< Canned: the answers; forward: those while nothing answers.
     QByteArray webhookSecret; ///< To show each delivery's signature verdict (not enforced here).
     QList<QByteArray> rotatingSecrets; ///< Accepted as well during a rotation.
 };

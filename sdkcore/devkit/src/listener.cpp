@@ -101,10 +101,10 @@ Result<std::unique_ptr<Listener>> Listener::start(const SdkOptions &options,
 
 Result<std::unique_ptr<Listener>> Listener::startForward(const SdkOptions &options,
     quint16 extensionPort, CaptureWriter &captures, const QString &host, quint16 port,
-    CaptureHook onCaptured)
+    CaptureHook onCaptured, const QList<CannedAnswer> &fallback)
 {
     auto listener = make(options, captures, host, port, std::move(onCaptured));
-    auto used = listener->useForward(extensionPort);
+    auto used = listener->useForward(extensionPort, 5000, fallback);
     if (!used)
         return used.error();
     return listener;
@@ -174,10 +174,11 @@ Result<bool> Listener::useInProcess(const ExtensionPlugin &plugin)
     return true;
 }
 
-Result<bool> Listener::useForward(quint16 extensionPort, int timeoutMs)
+Result<bool> Listener::useForward(
+    quint16 extensionPort, int timeoutMs, const QList<CannedAnswer> &fallback)
 {
-    auto replaced
-        = replaceServer(nullptr, makeFront(HandlerKind::Forward, extensionPort, timeoutMs, {}));
+    auto replaced = replaceServer(
+        nullptr, makeFront(HandlerKind::Forward, extensionPort, timeoutMs, fallback));
     if (replaced)
         m_kind = HandlerKind::Forward;
     return replaced;

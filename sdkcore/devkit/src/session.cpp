@@ -168,7 +168,8 @@ Result<bool> Session::Private::startTarget(
             });
         runner->start();
         started
-            = Listener::startForward(options, quint16(runner->port()), *captures, host, port, hook);
+            = Listener::startForward(options, quint16(runner->port()), *captures, host, port, hook,
+                config.canned);
     }
     if (!started)
         return started.error();
@@ -310,7 +311,7 @@ Result<bool> Session::reloadConfiguration()
         if (d->runner) {
             d->runner->setEnvironment(d->runnerEnvironment(resolved.value()));
             d->runner->restart();
-            applied = d->listener->useForward(quint16(d->runner->port()));
+            applied = d->listener->useForward(quint16(d->runner->port()), 5000, d->config.canned);
         }
         break;
     }

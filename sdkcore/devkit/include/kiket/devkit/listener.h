@@ -30,11 +30,12 @@ public:
         CaptureHook onCaptured = {});
     ~Listener();
 
-    /// Starts on host:port with the forward target: requests go to 127.0.0.1:extensionPort.
+    /// Starts on host:port with the forward target: requests go to 127.0.0.1:extensionPort;
+    /// while nothing answers there, a delivery with a canned answer in `fallback` gets that.
     static Result<std::unique_ptr<Listener>> startForward(const SdkOptions &options,
         quint16 extensionPort, CaptureWriter &captures,
         const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 8080,
-        CaptureHook onCaptured = {});
+        CaptureHook onCaptured = {}, const QList<CannedAnswer> &fallback = {});
 
     /// Starts on host:port with canned answers.
     static Result<std::unique_ptr<Listener>> startCanned(const SdkOptions &options,
@@ -45,7 +46,9 @@ public:
     /// Switches to the plugin's handlers in-process.
     Result<bool> useInProcess(const ExtensionPlugin &plugin);
     /// Switches to forwarding to the extension's own server; no answer within timeoutMs is a 504.
-    Result<bool> useForward(quint16 extensionPort, int timeoutMs = 5000);
+    /// While it cannot be reached, deliveries with an answer in `fallback` get that (else 502).
+    Result<bool> useForward(
+        quint16 extensionPort, int timeoutMs = 5000, const QList<CannedAnswer> &fallback = {});
     /// Switches to configured answers.
     Result<bool> useCanned(const QList<CannedAnswer> &answers);
     HandlerKind handlerKind() const;
