@@ -231,11 +231,7 @@ private:
 
     void eventList(const YAML::Node &events)
     {
-        QStringList known = protocolEvents();
-        if (const auto catalogue = EventCatalogue::builtIn())
-            known << catalogue.value().names();
-        known.removeDuplicates();
-        nameList(events, "events", known, "unknown-event", "'%1' is not a Kiket event",
+        nameList(events, "events", knownEventNames(), "unknown-event", "'%1' is not a Kiket event",
             "known events: %1", "external.webhook.");
     }
 
@@ -436,6 +432,20 @@ QString lintSummary(const QList<LintFinding> &findings)
     const auto warnings = findings.size() - errors;
     return QStringLiteral("%1 error%2, %3 warning%4")
         .arg(errors).arg(errors == 1 ? "" : "s").arg(warnings).arg(warnings == 1 ? "" : "s");
+}
+
+QStringList knownEventNames()
+{
+    QStringList known = protocolEvents();
+    if (const auto catalogue = EventCatalogue::builtIn())
+        known << catalogue.value().names();
+    known.removeDuplicates();
+    return known;
+}
+
+QString nearestName(const QString &word, const QStringList &candidates)
+{
+    return nearest(word, candidates);
 }
 
 } // namespace kiket::devkit

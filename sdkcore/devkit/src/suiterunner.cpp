@@ -86,9 +86,19 @@ Result<bool> SuiteRunner::Private::waitUntilReady()
         });
         if (state == RunState::Ready)
             return true;
-        if (state == RunState::Crashed || state == RunState::Stopped)
+        if (state == RunState::Crashed || state == RunState::Stopped) {
+            QThread::msleep(100); // its last output lines are on their way to the capture hook
+            QStringList printed;
+            for (const Exchange &e : takeSeen())
+                if (e.kind == ExchangeKind::Log)
+                    printed << QStringLiteral("  ") + e.note;
             return Error { QStringLiteral("suite.extension"),
-                QStringLiteral("the extension did not start: %1").arg(problem) };
+                QStringLiteral("the extension did not start: %1%2")
+                    .arg(problem,
+                        printed.isEmpty() ? QString()
+                                          : QStringLiteral("; it printed:\n")
+                                + printed.mid(qMax(0, printed.size() - 15)).join('\n')) };
+        }
         QThread::msleep(20);
     }
     return Error { QStringLiteral("suite.extension"),

@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace kiket::devkit {
 
@@ -32,5 +33,11 @@ QList<LintFinding> lintManifest(const QByteArray &yaml, const QString &folder = 
 
 /// "N errors, M warnings".
 QString lintSummary(const QList<LintFinding> &findings);
+
+/// The event names Kiket is known to send (PROTOCOL.md §5 and the workbench's catalogue);
+/// `external.webhook.<action>` is open-ended and not listed.
+QStringList knownEventNames();
+/// The candidate nearest to a misspelt word, or empty when none is near.
+QString nearestName(const QString &word, const QStringList &candidates);
 
 } // namespace kiket::devkit
