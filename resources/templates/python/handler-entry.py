@@ -1,0 +1,1 @@
+    ("{{event}}", "v1"): {{function}},
