@@ -47,5 +47,7 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `test [FOLDER] [--suite NAME] [--junit FILE] [--json]`: exit 0 when every case passes, 1 when
 /// one fails, 2 on a usage error or a broken case file.
 int runTest(const QStringList &arguments, QTextStream &out, QTextStream &err);
+/// `new FOLDER --language cpp|python|node|ruby [--id ID] [--name N] [--events a,b]`.
+int runNew(const QStringList &arguments, QTextStream &out, QTextStream &err);
 /// `[open] [FOLDER] [--plugin FILE] [--port P] [--sandbox-port Q]`: the workbench window.
 int runWindow(int argc, char *argv[]);

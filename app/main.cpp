@@ -22,6 +22,7 @@ const char kUsage[]
       "  token    mint a runtime token with the folder's sandbox key, or decode one\n"
       "  lint     check the manifest against the rules of Kiket's CLI\n"
       "  test     run the folder's delivery suites (.kiket/suites) and report\n"
+      "  new      create an extension folder from a template (cpp, python, node, ruby)\n"
       "\n"
       "Run 'kiket-workbench COMMAND --help' for a command's options.\n";
 
@@ -45,7 +46,8 @@ int main(int argc, char *argv[])
         { QStringLiteral("send"), runSend }, { QStringLiteral("replay"), runReplay },
         { QStringLiteral("export"), runExport }, { QStringLiteral("diff"), runDiff },
         { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken },
-        { QStringLiteral("lint"), runLint }, { QStringLiteral("test"), runTest } };
+        { QStringLiteral("lint"), runLint }, { QStringLiteral("test"), runTest },
+        { QStringLiteral("new"), runNew } };
     if (const Command run = commands.value(command))
         return run(arguments, out, err);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")
