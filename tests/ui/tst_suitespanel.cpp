@@ -3,11 +3,15 @@
 // with its diff; the model checked by QAbstractItemModelTester throughout.
 #include "diffview.h"
 #include "mainwindow.h"
+#include "newextensiondialog.h"
 #include "suitesmodel.h"
 #include "suitespanel.h"
 #include "windowfixture.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -159,6 +163,37 @@ private slots:
         QCOMPARE(diff->currentChange(), QStringLiteral("status"));
         QVERIFY(diff->leftPane()->toPlainText().contains("201"));
         QVERIFY(diff->rightPane()->toPlainText().contains("200"));
+    }
+
+    void newExtensionFromTheWindow()
+    {
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        MainWindow window(*f.session.value(), f.traffic);
+        QSignalSpy open(&window, &MainWindow::openFolderRequested);
+        QTemporaryDir parent;
+        const QString folder = parent.filePath("made-here");
+        NewExtensionDialog *dialog = window.newExtensionDialog();
+        dialog->folderEdit()->setText(folder);
+        dialog->languageBox()->setCurrentIndex(dialog->languageBox()->findData("python"));
+        dialog->idEdit()->setText("Not An Id");
+        const auto sla = dialog->eventList()->findItems("workflow.sla_status", Qt::MatchExactly);
+        QCOMPARE(sla.size(), 1);
+        sla.first()->setCheckState(Qt::Checked);
+        dialog->accept(); // a wrong id: said in the dialog, nothing written
+        QVERIFY2(dialog->problem()->text().contains("does not match"),
+            qPrintable(dialog->problem()->text()));
+        QCOMPARE(dialog->result(), int(QDialog::Rejected)); // not accepted
+        QVERIFY(!QFileInfo::exists(folder));
+        QCOMPARE(open.size(), 0);
+
+        dialog->idEdit()->setText("com.acme.made");
+        dialog->accept();
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(open[0][0].toString(), folder);
+        QVERIFY(QFileInfo::exists(folder + "/.kiket/suites/starter/workflow.sla_status.yaml"));
+        QVERIFY(QFileInfo::exists(folder + "/.kiket/suites/starter/issue.created.yaml"));
+        QVERIFY(readAll(folder + "/extension.yaml").contains("id: com.acme.made"));
     }
 };
 

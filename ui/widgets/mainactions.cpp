@@ -2,8 +2,9 @@
 #include "commandpalette.h"
 #include "composer.h"
 #include "headerstrip.h"
-#include "suitespanel.h"
 #include "mainwindow.h"
+#include "newextensiondialog.h"
+#include "suitespanel.h"
 #include "trafficmodel.h"
 
 #include <kiket/devkit/capturewriter.h>
@@ -35,6 +36,10 @@ void MainWindow::buildActions()
             emit openFolderRequested(folder);
     });
     open->setShortcut(QKeySequence::Open);
+    QAction *create = file->addAction(tr("&New extension…"), this, [this] {
+        newExtensionDialog()->open();
+    });
+    create->setShortcut(QKeySequence::New);
     QMenu *recent = file->addMenu(tr("Open &recent"));
     connect(recent, &QMenu::aboutToShow, this, [this, recent] {
         recent->clear();

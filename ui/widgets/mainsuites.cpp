@@ -1,5 +1,7 @@
-// The window's delivery suites: the Suites dock, and captured deliveries added to a suite.
+// The window's delivery suites: the Suites dock, captured deliveries added to a suite, and new
+// extensions with their starter suites.
 #include "mainwindow.h"
+#include "newextensiondialog.h"
 #include "suitesmodel.h"
 #include "suitespanel.h"
 #include "trafficmodel.h"
@@ -10,6 +12,7 @@
 #include <kiket/devkit/suitecapture.h>
 
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QStatusBar>
 
@@ -38,6 +41,15 @@ void MainWindow::buildSuitesDock(QDockWidget *tabWith)
     m_suitesDock->setWidget(m_suites);
     addDockWidget(Qt::BottomDockWidgetArea, m_suitesDock);
     tabifyDockWidget(tabWith, m_suitesDock);
+}
+
+NewExtensionDialog *MainWindow::newExtensionDialog()
+{
+    auto *dialog = new NewExtensionDialog(QFileInfo(m_session.config().folder).path(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+        [this, dialog] { emit openFolderRequested(dialog->createdFolder()); });
+    return dialog;
 }
 
 bool MainWindow::addSelectedToSuite(const QString &chosenSuite)

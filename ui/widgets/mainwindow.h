@@ -28,6 +28,7 @@ class DiffView;
 class ExchangeDetail;
 class HeaderStrip;
 class ManifestEditor;
+class NewExtensionDialog;
 class SecretsPanel;
 class SuitesPanel;
 class TelemetryPanel;
@@ -71,6 +72,10 @@ public:
     /// Writes the selected deliveries as cases of a suite (asks which when none is given), with
     /// the expectations taken from what was captured. False when no delivery is selected.
     bool addSelectedToSuite(const QString &suite = {});
+
+    /// File > New extension…: the dialog (not yet shown); once it has written the extension, the
+    /// window asks to open it (openFolderRequested).
+    NewExtensionDialog *newExtensionDialog();
 
     /// Shows the command palette (Ctrl+K); it runs the chosen action and closes.
     CommandPalette *showPalette();
