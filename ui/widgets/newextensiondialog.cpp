@@ -55,7 +55,9 @@ NewExtensionDialog::NewExtensionDialog(const QString &parentFolder, QWidget *par
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(browse);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Folder"), folderRow);
+    auto *folderLabel = new QLabel(tr("&Folder"));
+    folderLabel->setBuddy(m_folder); // a row of a layout gets no buddy of its own
+    form->addRow(folderLabel, folderRow);
     form->addRow(tr("&Language"), m_language);
     form->addRow(tr("&Id"), m_id);
     form->addRow(tr("&Events"), m_events);
