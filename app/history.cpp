@@ -221,6 +221,9 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QFile file(name);
     const bool opened = name == QLatin1String("-") ? file.open(stdout, QIODevice::WriteOnly)
                                                    : file.open(QIODevice::WriteOnly);
+    // Revealed secrets are for the owner alone, from before the first byte is written.
+    if (opened && options.revealSecrets && name != QLatin1String("-"))
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!opened || file.write(data) != data.size()) {
         err << "kiket-workbench: cannot write " << name << ": " << file.errorString() << Qt::endl;
         return ExitFailed;

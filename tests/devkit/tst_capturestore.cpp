@@ -137,6 +137,40 @@ private slots:
         QSqlDatabase::removeDatabase("probe");
     }
 
+    void ownerOnlyFolderAndFiles()
+    {
+        // What a store from before this rule left: a 0755 folder and 0644 files.
+        QTemporaryDir folder;
+        const QString dir = folder.filePath(".kiket/workbench");
+        QVERIFY(QDir().mkpath(dir));
+        const auto open = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+            | QFileDevice::ReadOther;
+        QVERIFY(QFile::setPermissions(dir, open | QFileDevice::ExeOwner | QFileDevice::ExeGroup
+                | QFileDevice::ExeOther));
+        {
+            auto s = CaptureStore::open(folder.path()).value();
+            QVERIFY(s->append(sample()).ok());
+            QVERIFY(QFile::setPermissions(s->path(), open));
+            QVERIFY(QFile::setPermissions(s->path() + "-wal", open));
+        }
+        auto s = CaptureStore::open(folder.path()).value();
+        QVERIFY(s->append(sample()).ok());
+        const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+        for (const QString &file : { s->path(), s->path() + "-wal", s->path() + "-shm" }) {
+            QVERIFY2(QFileInfo::exists(file), qPrintable(file));
+            QCOMPARE(QFileInfo(file).permissions() & ~QFileDevice::Permissions(0x0f00) /* user */,
+                ownerOnly);
+        }
+        QCOMPARE(QFileInfo(dir).permissions() & ~QFileDevice::Permissions(0x0f00),
+            ownerOnly | QFileDevice::ExeOwner);
+
+        QTemporaryDir fresh; // and a new one is owner-only from the start
+        auto n = CaptureStore::open(fresh.path()).value();
+        QVERIFY(n->append(sample()).ok());
+        QCOMPARE(QFileInfo(n->path() + "-wal").permissions() & ~QFileDevice::Permissions(0x0f00),
+            ownerOnly);
+    }
+
     void retentionDropsTheOldest()
     {
         QTemporaryDir folder;

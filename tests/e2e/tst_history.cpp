@@ -229,6 +229,12 @@ private slots:
         shell.start("sh", { "-c", QString::fromUtf8(r.out) });
         QVERIFY(shell.waitForFinished(15000));
         QCOMPARE(shell.readAllStandardOutput(), QByteArray(R"({"ok":true})"));
+        // Written to a file, revealed secrets are the owner's alone.
+        const QString revealed = m_folder.filePath("revealed.har");
+        QCOMPARE(workbench({ "export", "--har", revealed, "--reveal-secrets" }).code, 0);
+        const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther
+            | QFileDevice::WriteOther;
+        QCOMPARE(QFileInfo(revealed).permissions() & others, QFileDevice::Permissions());
         // Usage errors.
         QCOMPARE(workbench({ "export", "-" }).code, 2);
         QCOMPARE(workbench({ "export", "--curl", "-" }).code, 2);

@@ -1,8 +1,9 @@
 #include "kiket/devkit/capturestore.h"
 
-#include <algorithm>
-
+#include "privatefiles.h"
 #include "sqlite.h"
+
+#include <algorithm>
 
 #include <QDir>
 #include <QFile>
@@ -171,11 +172,13 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
     const QString &extensionFolder, int retention)
 {
     const QString dir = QDir(extensionFolder).filePath(QStringLiteral(".kiket/workbench"));
-    if (!QDir().mkpath(dir))
+    if (!makePrivateFolder(dir))
         return Error { QStringLiteral("capture.open"),
-            QStringLiteral("Cannot create %1").arg(dir) };
+            QStringLiteral("Cannot create %1 (owner-only)").arg(dir) };
     std::unique_ptr<CaptureStore> store(new CaptureStore);
     store->m_path = QDir(dir).filePath(QStringLiteral("captures.sqlite"));
+    // Signatures, tokens and secret values are kept in clear for replays: owner-only.
+    makePrivateFile(store->m_path);
     store->m_retention = retention;
     store->m_connection
         = QStringLiteral("kiket-capture-") + QUuid::createUuid().toString(QUuid::Id128);
@@ -193,6 +196,7 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
     store->m_warning = QStringLiteral(
         "The capture history could not be read (%1); it was kept as %2 and a new one was started.")
                            .arg(error, aside);
+    makePrivateFile(store->m_path);
     QString second;
     if (!openDatabase(store->m_connection, store->m_path, &second)) {
         closeSqlite(store->m_connection);

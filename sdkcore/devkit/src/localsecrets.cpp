@@ -1,5 +1,7 @@
 #include "kiket/devkit/localsecrets.h"
 
+#include "privatefiles.h"
+
 #include <qt6keychain/keychain.h>
 
 #include <QCryptographicHash>
@@ -45,7 +47,7 @@ QKeychain::Error runJob(QKeychain::Job *job, QString *error)
 
 Result<bool> writeJson(const QString &path, const QJsonDocument &doc)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    makePrivateFolder(QFileInfo(path).absolutePath());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return Error { QStringLiteral("secrets.write"), file.errorString() };

@@ -1,5 +1,7 @@
 #include "kiket/devkit/sandboxstore.h"
 
+#include "privatefiles.h"
+
 #include "sqlite.h"
 
 #include <QDateTime>
@@ -66,18 +68,15 @@ bool matches(const QJsonObject &record, const QJsonObject &filters)
 Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &extensionFolder)
 {
     const QString dir = QDir(extensionFolder).filePath(QStringLiteral(".kiket/workbench"));
-    if (!QDir().mkpath(dir))
+    if (!makePrivateFolder(dir))
         return Error { QStringLiteral("sandbox.open"),
-            QStringLiteral("Cannot create %1").arg(dir) };
+            QStringLiteral("Cannot create %1 (owner-only)").arg(dir) };
     std::unique_ptr<SandboxStore> store(new SandboxStore);
     store->m_connection
         = QStringLiteral("kiket-sandbox-") + QUuid::createUuid().toString(QUuid::Id128);
     // Secret values are stored here, so the file is owner-only before SQLite writes to it.
     const QString path = QDir(dir).filePath(QStringLiteral("sandbox.sqlite"));
-    QFile file(path);
-    if (!file.exists() && file.open(QIODevice::WriteOnly))
-        file.close();
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    makePrivateFile(path);
     const QString error = openSqlite(store->m_connection, path, kSchema);
     if (!error.isEmpty())
         return Error { QStringLiteral("sandbox.open"), error };

@@ -1,5 +1,7 @@
 #include "kiket/devkit/tokenissuer.h"
 
+#include "privatefiles.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -47,7 +49,7 @@ Result<TokenIssuer> TokenIssuer::forFolder(const QString &extensionFolder)
                 QStringLiteral("%1: %2").arg(path, key.error().message) };
         return TokenIssuer(key.value());
     }
-    if (!QDir().mkpath(QFileInfo(path).path()))
+    if (!makePrivateFolder(QFileInfo(path).path()))
         return Error { QStringLiteral("key.write"),
             QStringLiteral("Cannot create %1").arg(QFileInfo(path).path()) };
     const EcKey key = EcKey::generate();
