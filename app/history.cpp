@@ -171,8 +171,10 @@ int runExport(const QStringList &arguments, QTextStream &out, QTextStream &err)
             QStringLiteral("n") },
         { QStringLiteral("reveal-secrets"),
             QStringLiteral("Keep signatures, tokens and secret values.") },
-        { QStringLiteral("base-url"), QStringLiteral("Scheme and host for URLs."),
-            QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8080") } });
+        { QStringLiteral("base-url"),
+            QStringLiteral("Scheme and host for URLs (default: http:// and the Host each request "
+                           "was sent to)."),
+            QStringLiteral("url") } });
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
         return code;

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTest>
+#include <QUrl>
 
 using namespace kiket;
 using namespace kiket::devkit;
@@ -126,6 +127,44 @@ private slots:
             + toNdjson({ delivery(), secretCall() }, reveal);
         for (const QByteArray &secret : kSecrets)
             QVERIFY2(revealed.contains(secret), secret.constData());
+    }
+
+    void secretValuesAreRedactedWhereverTheyAppear()
+    {
+        const QByteArray token = "wk_workspace_token_123";
+        Exchange call = secretCall();
+        call.target = "/api/v1/ext/rate_limit?debug_token=" + token;
+        call.requestHeaders = { { "Authorization", "Bearer " + token },
+            { "X-Debug-Echo", "seen " + token }, { "Host", "127.0.0.1:41234" } };
+        call.requestBody = "{\"note\":\"token " + token + " in a field\",\"id\":\"short1\"}";
+        Exchange other = delivery(); // carries the token only where no field rule looks
+        other.responseBody = "{\"echo\":\"" + token + "\"}";
+        const QByteArray har = toHar({ call, other });
+        const QByteArray ndjson = toNdjson({ call, other });
+        const QByteArray curl = toCurl(call).toUtf8();
+        for (const QByteArray &text : { har, ndjson, curl }) {
+            QVERIFY2(!text.contains(token), text.constData());
+            QVERIFY2(!text.contains(QUrl::toPercentEncoding(QString::fromLatin1(token))), text.constData());
+        }
+        QVERIFY(curl.contains("'X-Debug-Echo: seen [redacted]'"));
+        QVERIFY(curl.contains("debug_token=[redacted]"));
+        QVERIFY(ndjson.contains("short1")); // a value is never a secret for being short and near one
+        QVERIFY(secretValuesOf(call).contains(token));
+        QVERIFY(!secretValuesOf(call).contains("Bearer"));
+        const QList<QByteArray> none = secretValuesOf(Exchange {});
+        QVERIFY(none.isEmpty());
+    }
+
+    void urlsGoWhereTheRequestWent()
+    {
+        Exchange e = delivery();
+        QCOMPARE(requestUrl(e), QStringLiteral("http://127.0.0.1:8080/v/1/webhooks/issue.created?source=it's"));
+        e.requestHeaders.append(std::pair<QByteArray, QByteArray>("Host", "127.0.0.1:41234"));
+        QVERIFY(toCurl(e).endsWith("'http://127.0.0.1:41234/v/1/webhooks/issue.created?source=it'\\''s'"));
+        QVERIFY(toHar({ e }).contains("http://127.0.0.1:41234/v/1/webhooks/"));
+        ExportOptions o;
+        o.baseUrl = QStringLiteral("http://localhost:9");
+        QVERIFY(requestUrl(e, o).startsWith("http://localhost:9/v/1/"));
     }
 
     void ndjsonHasOneLinePerExchange()

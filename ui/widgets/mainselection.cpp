@@ -89,8 +89,7 @@ bool MainWindow::copySelected(const QString &format)
     if (ids.isEmpty())
         return false;
     loadExchanges(ids, [this, format](const QList<devkit::Exchange> &all) {
-        devkit::ExportOptions options;
-        options.baseUrl = m_session.listenerUrl();
+        devkit::ExportOptions options; // URLs from each request's Host: listener or sandbox
         QString text;
         if (format == QLatin1String("curl")) {
             QStringList commands;

@@ -4,7 +4,10 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 namespace kiket::devkit {
 
@@ -48,9 +51,28 @@ HeaderList redactHeaders(HeaderList headers)
     return headers;
 }
 
-Exchange prepared(const Exchange &e, const ExportOptions &options)
+// Each exchange redacted, also of the secret values the others carry.
+QList<Exchange> prepared(const QList<Exchange> &exchanges, const ExportOptions &options)
 {
-    return options.revealSecrets ? e : redacted(e);
+    if (options.revealSecrets)
+        return exchanges;
+    QList<QByteArray> values;
+    for (const Exchange &e : exchanges)
+        values += secretValuesOf(e);
+    QList<Exchange> out;
+    for (const Exchange &e : exchanges)
+        out.append(redacted(e, values));
+    return out;
+}
+
+void replaceValues(QByteArray &text, const QList<QByteArray> &values)
+{
+    for (const QByteArray &value : values) {
+        text.replace(value, kRedacted.toLatin1());
+        const QByteArray encoded = QUrl::toPercentEncoding(QString::fromUtf8(value));
+        if (encoded != value)
+            text.replace(encoded, kRedacted.toLatin1());
+    }
 }
 
 QJsonArray harHeaders(const HeaderList &headers)
@@ -72,7 +94,7 @@ std::pair<QString, bool> harText(const QByteArray &body)
 
 QJsonObject harEntry(const Exchange &e, const ExportOptions &options)
 {
-    const QString url = options.baseUrl + QString::fromLatin1(e.target);
+    const QString url = requestUrl(e, options);
     const QByteArray mime = headerValue(e.requestHeaders, "content-type");
     QJsonArray query;
     for (const auto &item : QUrlQuery(QUrl(url).query()).queryItems(QUrl::FullyDecoded))
@@ -146,22 +168,78 @@ bool isSecretJsonPath(const QString &path, bool secretsEndpoint)
             || path == QLatin1String("secret.value"));
 }
 
-Exchange redacted(const Exchange &exchange)
+QList<QByteArray> secretValuesOf(const Exchange &e)
+{
+    QList<QByteArray> values;
+    for (const HeaderList *headers : { &e.requestHeaders, &e.responseHeaders }) {
+        for (const auto &[name, value] : *headers) {
+            if (!isSecretHeader(name))
+                continue;
+            values << value.trimmed();
+            const qsizetype space = value.trimmed().indexOf(' '); // "Bearer <token>"
+            if (space > 0)
+                values << value.trimmed().mid(space + 1).trimmed();
+        }
+    }
+    const bool secretsEndpoint = e.target.contains("/secrets");
+    for (const QByteArray *body : { &e.requestBody, &e.responseBody }) {
+        const QJsonObject o = QJsonDocument::fromJson(*body).object();
+        values << o.value(QStringLiteral("authentication"))
+                      .toObject()
+                      .value(QStringLiteral("runtime_token"))
+                      .toString()
+                      .toUtf8();
+        for (const QJsonValue &v : o.value(QStringLiteral("secrets")).toObject())
+            values << v.toString().toUtf8();
+        if (secretsEndpoint) {
+            values << o.value(QStringLiteral("value")).toString().toUtf8();
+            values << o.value(QStringLiteral("secret")).toObject().value(QStringLiteral("value")).toString().toUtf8();
+        }
+    }
+    values.removeIf([](const QByteArray &v) { return v.size() < 8 || v == kRedacted.toLatin1(); });
+    // Longer values first, so that one holding another is replaced whole.
+    std::sort(values.begin(), values.end(),
+        [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+}
+
+Exchange redacted(const Exchange &exchange, const QList<QByteArray> &also)
 {
     Exchange e = exchange;
+    QList<QByteArray> values = secretValuesOf(exchange) + also;
+    std::sort(values.begin(), values.end(),
+        [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
     const bool secretsEndpoint = e.target.contains("/secrets");
     e.requestHeaders = redactHeaders(e.requestHeaders);
     e.responseHeaders = redactHeaders(e.responseHeaders);
     e.requestBody = redactBody(e.requestBody, secretsEndpoint);
     e.responseBody = redactBody(e.responseBody, secretsEndpoint);
+    for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders })
+        for (auto &header : *headers)
+            replaceValues(header.second, values);
+    replaceValues(e.target, values);
+    replaceValues(e.requestBody, values);
+    replaceValues(e.responseBody, values);
     return e;
+}
+
+QString requestUrl(const Exchange &e, const ExportOptions &options)
+{
+    QString base = options.baseUrl;
+    if (base.isEmpty()) {
+        const QByteArray host = headerValue(e.requestHeaders, "host");
+        base = host.isEmpty() ? QStringLiteral("http://127.0.0.1:8080")
+                              : QStringLiteral("http://") + QString::fromLatin1(host);
+    }
+    return base + QString::fromLatin1(e.target);
 }
 
 QByteArray toHar(const QList<Exchange> &exchanges, const ExportOptions &options)
 {
     QJsonArray entries;
-    for (const Exchange &e : exchanges)
-        entries.append(harEntry(prepared(e, options), options));
+    for (const Exchange &e : prepared(exchanges, options))
+        entries.append(harEntry(e, options));
     const QJsonObject log { { QStringLiteral("version"), QStringLiteral("1.2") },
         { QStringLiteral("creator"),
             QJsonObject { { QStringLiteral("name"), QStringLiteral("Kiket Workbench") },
@@ -174,8 +252,7 @@ QByteArray toHar(const QList<Exchange> &exchanges, const ExportOptions &options)
 QByteArray toNdjson(const QList<Exchange> &exchanges, const ExportOptions &options)
 {
     QByteArray out;
-    for (const Exchange &original : exchanges) {
-        const Exchange e = prepared(original, options);
+    for (const Exchange &e : prepared(exchanges, options)) {
         QJsonObject line { { QStringLiteral("id"), e.id },
             { QStringLiteral("kind"), exchangeKindName(e.kind) },
             { QStringLiteral("started"), e.started.toUTC().toString(Qt::ISODateWithMs) },
@@ -202,7 +279,7 @@ QByteArray toNdjson(const QList<Exchange> &exchanges, const ExportOptions &optio
 
 QString toCurl(const Exchange &original, const ExportOptions &options)
 {
-    const Exchange e = prepared(original, options);
+    const Exchange e = prepared({ original }, options).first();
     QStringList parts { QStringLiteral("curl -sS -X %1").arg(QString::fromLatin1(e.method)) };
     for (const auto &h : e.requestHeaders) {
         const QByteArray name = h.first.toLower();
@@ -214,7 +291,7 @@ QString toCurl(const Exchange &original, const ExportOptions &options)
     if (!e.requestBody.isEmpty())
         parts
             << QStringLiteral("--data-binary %1").arg(shellQuote(QString::fromUtf8(e.requestBody)));
-    parts << shellQuote(options.baseUrl + QString::fromLatin1(e.target));
+    parts << shellQuote(requestUrl(e, options));
     return parts.join(QLatin1Char(' '));
 }
 

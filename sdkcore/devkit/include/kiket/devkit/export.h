@@ -10,8 +10,9 @@ namespace kiket::devkit {
 struct ExportOptions
 {
     bool revealSecrets = false; ///< Keep signatures, tokens and secret values as captured.
-    QString baseUrl
-        = QStringLiteral("http://127.0.0.1:8080"); ///< Scheme and host for request URLs.
+    /// Scheme and host for request URLs; empty: http:// and the Host each request was sent to
+    /// (the listener's or the sandbox's real port), else http://127.0.0.1:8080.
+    QString baseUrl;
 };
 
 /// Whether a header carries a credential (signature, token, API key, cookie).
@@ -20,8 +21,16 @@ bool isSecretHeader(const QByteArray &name);
 /// and on a secrets endpoint the value.
 bool isSecretJsonPath(const QString &path, bool secretsEndpoint);
 
-/// A copy with signatures, tokens, credentials and secret values replaced by "[redacted]".
-Exchange redacted(const Exchange &exchange);
+/// The credential and secret values an exchange carries (secret headers' values and their token
+/// part, the runtime token, payload secrets, a secrets endpoint's value); those shorter than
+/// eight characters are left out, since replacing them everywhere would mangle ordinary text.
+QList<QByteArray> secretValuesOf(const Exchange &exchange);
+/// A copy with signatures, tokens, credentials and secret values replaced by "[redacted]": by
+/// field, and then wherever else the exchange's secret values (and `also`) appear — other
+/// headers, the target's query, bodies.
+Exchange redacted(const Exchange &exchange, const QList<QByteArray> &also = {});
+/// The URL a captured request went to (see ExportOptions::baseUrl).
+QString requestUrl(const Exchange &exchange, const ExportOptions &options = {});
 
 /// A HAR 1.2 document of the exchanges.
 QByteArray toHar(const QList<Exchange> &exchanges, const ExportOptions &options = {});
