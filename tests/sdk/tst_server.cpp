@@ -105,6 +105,34 @@ private slots:
         QVERIFY(healthy(port));
     }
 
+    void bareLineFeedsAreRefusedAtOnce()
+    {
+        SdkOptions o = options();
+        o.limits.idleTimeoutMs = 30000; // an answer within the 2 s below is not a timeout's
+        o.limits.requestTimeoutMs = 30000;
+        Sdk sdk(o);
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        for (const QByteArray &request : { QByteArray("GET /health HTTP/1.1\nHost: x\n\n"),
+                 QByteArray("GET /health HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n"),
+                 QByteArray("GET /health HTTP/1.1\r\nHost: x\r\n\n") }) {
+            const RawResponse r = rawExchange(port, request, 2000);
+            QCOMPARE(r.status, 400);
+            QVERIFY2(r.body.contains("LF alone"), r.body.constData());
+        }
+        // CRLF split at every byte, the CR and its LF in different reads, is no bare LF.
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(socket.waitForConnected());
+        const QByteArray request = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (char c : request) {
+            socket.write(&c, 1);
+            QVERIFY(socket.waitForBytesWritten());
+            QTest::qWait(2);
+        }
+        QCOMPARE(readResponse(socket, 5000, false).status, 200);
+        QVERIFY(healthy(port));
+    }
+
     void slowLorisIsDropped()
     {
         SdkOptions o = options();

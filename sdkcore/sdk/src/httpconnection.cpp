@@ -28,6 +28,20 @@ bool isToken(QByteArrayView s)
     return true;
 }
 
+// Whether a line of the head ends in LF alone. Lenient parsers accept that and strict ones wait
+// for CRLF; answering at once says why instead of timing out.
+bool hasBareLf(QByteArrayView head, qsizetype from = 0)
+{
+    for (qsizetype i = head.indexOf('\n', from); i >= 0; i = head.indexOf('\n', i + 1)) {
+        if (i == 0 || head[i - 1] != '\r')
+            return true;
+    }
+    return false;
+}
+
+const QString kBareLf = QStringLiteral(
+    "Bad line ending: a request line or header ends with LF alone; HTTP/1.1 needs CRLF");
+
 QByteArrayView withoutCr(QByteArrayView line)
 {
     return line.endsWith('\r') ? line.chopped(1) : line;
@@ -167,6 +181,10 @@ QByteArrayView HttpConnection::readHead(QByteArrayView data)
         m_requestStarted.start();
         // Usually the whole head is in this read: parse it where it lies.
         const qsizetype end = data.indexOf("\r\n\r\n");
+        if (hasBareLf(end >= 0 ? data.first(end) : data)) {
+            reject(400, kBareLf, 0);
+            return {};
+        }
         if (end >= 0 && end + 4 <= cap) {
             headComplete(data.first(end + 4));
             return data.sliced(end + 4);
@@ -182,6 +200,11 @@ QByteArrayView HttpConnection::readHead(QByteArrayView data)
     const qsizetype searchFrom = qMax<qsizetype>(0, before - 3);
     m_headBuffer.append(data.first(qMin<qsizetype>(data.size(), cap + 4 - before)));
     const qsizetype end = m_headBuffer.indexOf("\r\n\r\n", searchFrom);
+    const QByteArrayView seen = QByteArrayView(m_headBuffer).first(end >= 0 ? end : m_headBuffer.size());
+    if (hasBareLf(seen, before)) {
+        reject(400, kBareLf, 0);
+        return {};
+    }
     if ((end < 0 && m_headBuffer.size() > cap) || end + 4 > cap) {
         reject(431, QStringLiteral("Request header too large"), 0);
         return {};
