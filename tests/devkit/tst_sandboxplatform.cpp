@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 using namespace kiket;
 using namespace kiket::devkit;
 
@@ -135,6 +137,34 @@ private slots:
         QCOMPARE(r.status, 401);
         QCOMPARE(r.jsonObject()["error"].toString(),
             QStringLiteral("No suitable signing key found in JWKS"));
+    }
+
+    void aTokenReachesOnlyItsOwnExtension()
+    {
+        const Client client(clientWith({ "*" })); // minted for com.example.marketing
+        Endpoints(client, "com.example.marketing", "v1").secrets().set("OWN_KEY", "own-value");
+        const Endpoints other(client, "com.example.other", "v1");
+        for (const auto &attempt : QList<std::function<void()>> {
+                 [&] { other.secrets().set("STOLEN", "x"); },
+                 [&] { other.secrets().get("OWN_KEY"); }, [&] { other.secrets().list(); },
+                 [&] { other.logEvent("x", {}); } }) {
+            try {
+                attempt();
+                QFAIL("expected 403");
+            } catch (const ApiError &e) {
+                QCOMPARE(e.status(), 403);
+                QVERIFY2(e.body().contains("minted for the extension com.example.marketing"),
+                    e.body().constData());
+            }
+        }
+        // Nothing was written for the other extension; the workspace token reaches both.
+        HttpRequest list { "GET", "/api/v1/extensions/com.example.other/secrets",
+            { { "Authorization", "Bearer wk_local" } }, {}, {} };
+        const HttpResponse r = raw(list);
+        QCOMPARE(r.status, 200);
+        QVERIFY2(!r.body.contains("STOLEN"), r.body.constData());
+        QCOMPARE(Endpoints(client, "com.example.marketing", "v1").secrets().get("OWN_KEY"),
+            std::optional<QString>("own-value"));
     }
 
     void dialectsAndErrors()

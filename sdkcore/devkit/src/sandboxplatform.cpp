@@ -59,8 +59,15 @@ HttpResponse notFound(const QString &what)
     return HttpResponse::error(404, QStringLiteral("%1 not found").arg(what));
 }
 
-// The caller's scopes, or an error answer when it brought no valid credentials.
-std::variant<QStringList, HttpResponse> authenticate(
+// Who called: the scopes granted, and for a runtime token the extension it was minted for.
+struct Caller
+{
+    QStringList scopes;
+    QString extensionId; ///< Empty for the workspace token, which reaches every extension.
+};
+
+// The caller, or an error answer when it brought no valid credentials.
+std::variant<Caller, HttpResponse> authenticate(
     const HttpRequest &r, const TokenVerifier &verifier, const QString &workspaceToken)
 {
     QByteArray token = r.header("x-kiket-runtime-token");
@@ -70,14 +77,14 @@ std::variant<QStringList, HttpResponse> authenticate(
         const TokenVerdict v = verifier.verify(token, {});
         if (!v.ok())
             return HttpResponse::error(401, v.httpError());
-        return v.claims.scopes;
+        return Caller { v.claims.scopes, v.claims.extId };
     }
     QByteArray presented = r.header("x-kiket-api-key");
     const QByteArray authorization = r.header("authorization");
     if (authorization.startsWith("Bearer "))
         presented = authorization.mid(7).trimmed();
     if (!presented.isEmpty() && !workspaceToken.isEmpty() && presented == workspaceToken.toUtf8())
-        return QStringList { QStringLiteral("*") };
+        return Caller { { QStringLiteral("*") }, {} };
     if (!presented.isEmpty())
         return HttpResponse::error(401, QStringLiteral("Invalid workspace token"));
     return HttpResponse::error(401,
@@ -126,12 +133,19 @@ HttpResponse SandboxPlatform::Private::handle(const ApiRoute &route, const HttpR
     auto auth = authenticate(request, *verifier, options.workspaceToken);
     if (std::holds_alternative<HttpResponse>(auth))
         return std::get<HttpResponse>(auth);
+    const Caller &caller = std::get<Caller>(auth);
     const RateDecision rate = window.take(QDateTime::currentMSecsSinceEpoch());
     const QString scope = requiredScope(route.endpoint);
     const QStringList missing
-        = scope.isEmpty() ? QStringList() : missingScopes({ scope }, std::get<QStringList>(auth));
+        = scope.isEmpty() ? QStringList() : missingScopes({ scope }, caller.scopes);
     HttpResponse response;
-    if (!rate.allowed) {
+    if (!caller.extensionId.isEmpty() && !route.extensionId.isEmpty()
+        && caller.extensionId != route.extensionId) {
+        response = HttpResponse::error(403,
+            QStringLiteral("The runtime token was minted for the extension %1; it cannot reach "
+                           "the extension %2")
+                .arg(caller.extensionId, route.extensionId));
+    } else if (!rate.allowed) {
         response = HttpResponse::error(429,
             QStringLiteral("Rate limit exceeded: %1 calls per %2 s")
                 .arg(rate.limit)
