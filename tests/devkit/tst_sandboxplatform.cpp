@@ -1,4 +1,5 @@
 // The sandbox platform over real HTTP, driven by the SDK's own client and endpoints.
+#include <kiket/devkit/apiroute.h>
 #include <kiket/devkit/sandboxplatform.h>
 #include <kiket/endpoints.h>
 #include <kiket/testing.h>
@@ -165,6 +166,39 @@ private slots:
         QVERIFY2(!r.body.contains("STOLEN"), r.body.constData());
         QCOMPARE(Endpoints(client, "com.example.marketing", "v1").secrets().get("OWN_KEY"),
             std::optional<QString>("own-value"));
+    }
+
+    void inputThatWouldBeRewrittenIsRefused()
+    {
+        const HeaderList workspace { { "Authorization", "Bearer wk_local" },
+            { "Content-Type", "application/json" } };
+        const QByteArray ext = "/api/v1/extensions/com.example.marketing";
+        const auto post = [&](const QByteArray &target, const QByteArray &body) {
+            return raw(HttpRequest { "POST", target, workspace, body, {} });
+        };
+        HttpResponse r = post(ext + "/secrets/", "{\"value\":\"v\"}");
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("needs a key"), r.body.constData());
+        r = post(ext + "/secrets", "{\"secret\":{\"key\":\"\",\"value\":\"v\"}}");
+        QCOMPARE(r.status, 400);
+        r = post(ext + "/secrets/a%00b", "{\"value\":\"v\"}");
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("control character"), r.body.constData());
+        r = post(ext + "/secrets", "{\"secret\":{\"key\":\"a\\u0000b\",\"value\":\"v\"}}");
+        QCOMPARE(r.status, 400);
+        r = raw(HttpRequest { "GET", ext + "/secrets", workspace, {}, {} });
+        QVERIFY2(!r.body.contains("a\\u0000b") && !r.body.contains("\"a\""), r.body.constData());
+
+        // A lone surrogate is refused, not turned into another character; pairs and an escaped
+        // backslash before "u" are ordinary text.
+        r = post(ext + "/events", "{\"event\":\"a\\ud800b\"}");
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("lone UTF-16 surrogate escape at byte 11"), r.body.constData());
+        QCOMPARE(post(ext + "/events", "{\"event\":\"\\udc00\"}").status, 400);
+        QCOMPARE(post(ext + "/events", "{\"event\":\"\\ud83d\\ude00\"}").status, 200);
+        QCOMPARE(post(ext + "/events", "{\"event\":\"\\\\ud800\"}").status, 200);
+        QCOMPARE(loneSurrogateAt("{\"a\":\"\\ud83d\"}"), 6);
+        QVERIFY(isPrintableName("API_KEY") && !isPrintableName("") && !isPrintableName("a\x7f"));
     }
 
     void dialectsAndErrors()

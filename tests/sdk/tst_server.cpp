@@ -133,6 +133,21 @@ private slots:
         QVERIFY(healthy(port));
     }
 
+    void controlCharactersInTargetsAndValuesAreRefused()
+    {
+        Sdk sdk(options());
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        RawResponse r = rawExchange(port, QByteArray("GET /health HTTP/1.1\r\nX-A: a\0b\r\n\r\n", 34));
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("control character"), r.body.constData());
+        QCOMPARE(rawExchange(port, "GET /health HTTP/1.1\r\nX-A: a\x01b\r\n\r\n").status, 400);
+        QCOMPARE(rawExchange(port, "GET /health HTTP/1.1\r\nX-A: a\tb\r\n\r\n").status, 200);
+        QCOMPARE(rawExchange(port, "GET /hea%00lth HTTP/1.1\r\n\r\n").status, 400);
+        QCOMPARE(rawExchange(port, "GET /health%00 HTTP/1.1\r\n\r\n").status, 400);
+        QCOMPARE(rawExchange(port, QByteArray("GET /he\0alth HTTP/1.1\r\n\r\n", 25)).status, 400);
+        QVERIFY(healthy(port));
+    }
+
     void slowLorisIsDropped()
     {
         SdkOptions o = options();

@@ -1,5 +1,7 @@
 #include "kiket/devkit/apiroute.h"
 
+#include <algorithm>
+
 #include <QList>
 #include <QUrl>
 
@@ -149,6 +151,38 @@ QString endpointName(ApiEndpoint endpoint)
               "custom_data.list", "custom_data.get", "custom_data.create", "custom_data.update",
               "custom_data.delete", "sla.list", "rate_limit", "telemetry", "logs", "metrics" };
     return QString::fromLatin1(names[int(endpoint)]);
+}
+
+qsizetype loneSurrogateAt(const QByteArray &json)
+{
+    const auto unit = [&](qsizetype at) -> int { // the \uXXXX escape at `at`, or -1
+        if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u')
+            return -1;
+        bool ok = false;
+        const int value = json.mid(at + 2, 4).toInt(&ok, 16);
+        return ok ? value : -1;
+    };
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        if (json[i] != '\\')
+            continue;
+        const int u = unit(i);
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            return i;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            const int low = unit(i + 6);
+            if (low < 0xDC00 || low > 0xDFFF)
+                return i;
+            i += 6;
+        }
+        i += 1; // the escaped character (or the 'u' of an escape)
+    }
+    return -1;
+}
+
+bool isPrintableName(const QString &name)
+{
+    return !name.isEmpty()
+        && std::none_of(name.begin(), name.end(), [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
 }
 
 } // namespace kiket::devkit

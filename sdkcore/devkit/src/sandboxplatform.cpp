@@ -114,7 +114,16 @@ HttpResponse SandboxPlatform::Private::handle(const ApiRoute &route, const HttpR
     if (route.endpoint == ApiEndpoint::Jwks)
         return HttpResponse::json(200, issuer.jwks());
 
+    for (const QString *name :
+        { &route.extensionId, &route.key, &route.module, &route.table, &route.recordId }) {
+        if (!name->isEmpty() && !isPrintableName(*name))
+            return HttpResponse::error(400,
+                QStringLiteral("A name in the path holds a control character (such as %00)"));
+    }
     QJsonObject body;
+    if (const qsizetype at = loneSurrogateAt(request.body); at >= 0)
+        return HttpResponse::error(400,
+            QStringLiteral("Invalid JSON body: a lone UTF-16 surrogate escape at byte %1").arg(at));
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
@@ -273,6 +282,10 @@ HttpResponse SandboxPlatform::Private::secrets(
     const ApiRoute &route, const HttpRequest &request, const QJsonObject &body)
 {
     const QString extension = route.extensionId;
+    const bool keyed = route.endpoint != ApiEndpoint::SecretsList
+        && route.endpoint != ApiEndpoint::SecretsCreate;
+    if (keyed && route.key.isEmpty())
+        return HttpResponse::error(400, QStringLiteral("A secret needs a key: …/secrets/KEY"));
     switch (route.endpoint) {
     case ApiEndpoint::SecretsList: {
         // The Python SDK (httpx) reads a bare array of objects; everyone else gets {keys:[…]}.
@@ -289,7 +302,7 @@ HttpResponse SandboxPlatform::Private::secrets(
     }
     case ApiEndpoint::SecretsCreate: { // Python dialect
         const QJsonObject secret = body.value(QStringLiteral("secret")).toObject();
-        if (secret.value(QStringLiteral("key")).toString().isEmpty()
+        if (!isPrintableName(secret.value(QStringLiteral("key")).toString())
             || !secret.value(QStringLiteral("value")).isString())
             return HttpResponse::error(
                 400, QStringLiteral("the body needs {\"secret\":{\"key\",\"value\"}}"));

@@ -5,6 +5,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <charconv>
 
 namespace kiket {
@@ -47,6 +48,16 @@ QByteArrayView withoutCr(QByteArrayView line)
     return line.endsWith('\r') ? line.chopped(1) : line;
 }
 
+// Control characters (NUL among them) have no place in a target or a header value (RFC 9110
+// §5.5); a server or log further on might cut or keep them. HTAB is allowed in values.
+bool hasControl(QByteArrayView text, bool allowTab)
+{
+    return std::any_of(text.begin(), text.end(), [allowTab](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && !(allowTab && u == '\t')) || u == 0x7f;
+    });
+}
+
 // "METHOD target HTTP/1.x" into out; false when it is not one.
 bool parseRequestLine(QByteArrayView line, RequestHead *out)
 {
@@ -58,7 +69,8 @@ bool parseRequestLine(QByteArrayView line, RequestHead *out)
     const QByteArrayView target = line.sliced(first + 1, second - first - 1);
     const QByteArrayView version = line.sliced(second + 1);
     if (!isToken(method) || !(target.startsWith('/') || target == "*")
-        || !(version == "HTTP/1.1" || version == "HTTP/1.0"))
+        || !(version == "HTTP/1.1" || version == "HTTP/1.0") || hasControl(target, false)
+        || target.toByteArray().toLower().contains("%00"))
         return false;
     out->method = method.toByteArray();
     out->target = target.toByteArray();
@@ -69,8 +81,12 @@ bool parseRequestLine(QByteArrayView line, RequestHead *out)
 bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
 {
     qsizetype lineEnd = head.indexOf('\n');
-    if (!parseRequestLine(withoutCr(head.first(qMax<qsizetype>(lineEnd, 0))), out)) {
-        *error = QStringLiteral("Malformed request line");
+    const QByteArrayView requestLine = withoutCr(head.first(qMax<qsizetype>(lineEnd, 0)));
+    if (!parseRequestLine(requestLine, out)) {
+        *error = hasControl(requestLine, false)
+                || requestLine.toByteArray().toLower().contains("%00")
+            ? QStringLiteral("The request line holds a control character (such as NUL or %00)")
+            : QStringLiteral("Malformed request line");
         return false;
     }
     for (qsizetype start = lineEnd + 1; start < head.size(); start = lineEnd + 1) {
@@ -83,6 +99,10 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0 || !isToken(line.first(colon))) {
             *error = QStringLiteral("Malformed header line");
+            return false;
+        }
+        if (hasControl(line.sliced(colon + 1), true)) {
+            *error = QStringLiteral("A header value holds a control character (such as NUL)");
             return false;
         }
         out->headers.emplaceBack(

@@ -60,4 +60,11 @@ QStringList knownScopes();
 /// A short stable name, e.g. "secrets.get", for logs and captures.
 QString endpointName(ApiEndpoint endpoint);
 
+/// The offset of a \uD800-\uDFFF escape without its other half in JSON text, or -1. JSON
+/// parsers differ on these (some replace them, some refuse), so the sandbox refuses them.
+qsizetype loneSurrogateAt(const QByteArray &json);
+/// Whether a name taken from a path or body (a key, an id) is usable: not empty and without
+/// control characters (%00 and the like), which a store or a log would keep or cut.
+bool isPrintableName(const QString &name);
+
 } // namespace kiket::devkit
