@@ -119,6 +119,7 @@ private slots:
         QTest::newRow("setup collect") << nested("collect: [project]", "collect: [board]") << "setup-collect" << true << 30 << 19;
         QTest::newRow("setup select") << nested("        collect: [project]", "        fields: [{key: p, type: select}]") << "setup-field" << true << 30 << 18;
         QTest::newRow("setup test") << nested("clean.testConnection", "clean.check") << "setup-test" << true << 31 << 13;
+        QTest::newRow("duplicate key") << nested("  name: Clean\n", "  name: Clean\n  name: Other\n") << "duplicate-key" << true << 5 << 3;
         QTest::newRow("flat: no version") << QByteArray("id: com.example.flat\n") << "required-key" << true << 1 << 1;
         QTest::newRow("flat: permission op") << QByteArray("id: a.b\nversion: 1.0.0\ncustom_data:\n  permissions:\n"
                                                            "    - {module: m, operations: [read, erase]}\n")

@@ -143,6 +143,18 @@ private slots:
             << QByteArray("id: [1, 2]\n") << 1 << 5 << "'id' must be a text value";
         QTest::newRow("not a mapping")
             << QByteArray("- a\n- b\n") << 1 << 1 << "must be a YAML mapping";
+        QTest::newRow("a key twice") << QByteArray("id: a\nversion: 1.0.0\nid: b\n") << 3 << 1
+                                     << "'id' is given twice (first on line 1)";
+        QTest::newRow("a key twice, nested")
+            << QByteArray("extension:\n  id: a\n  callback: {url: x, url: y}\n") << 3 << 22
+            << "'url' is given twice";
+        QByteArray bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (int i = 1; i <= 8; ++i)
+            bomb += "b" + QByteArray::number(i) + ": &b" + QByteArray::number(i) + " ["
+                + QByteArray("*").append(i == 1 ? "a" : "b" + QByteArray::number(i - 1)).repeated(1)
+                + QByteArray(", *").append(i == 1 ? "a" : "b" + QByteArray::number(i - 1)).repeated(9)
+                + "]\n";
+        QTest::newRow("alias bomb") << bomb << 1 << 35 << "expands to too many values";
     }
 
     void diagnostics()

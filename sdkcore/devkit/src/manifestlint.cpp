@@ -4,6 +4,8 @@
 #include "kiket/devkit/eventcatalogue.h"
 #include "manifestlint_p.h"
 
+#include <kiket/manifest.h>
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -412,6 +414,18 @@ QJsonObject LintFinding::toJson() const
 QList<LintFinding> lintManifest(const QByteArray &yaml, const QString &folder)
 {
     Linter linter(folder);
+    // What the SDK refuses before reading any field (a key given twice, a tree too large).
+    if (const auto parsed = parseManifest(yaml, QProcessEnvironment());
+        !parsed && (parsed.error().code == QLatin1String("manifest.duplicate-key")
+            || parsed.error().code == QLatin1String("manifest.too-large"))) {
+        const bool duplicate = parsed.error().code == QLatin1String("manifest.duplicate-key");
+        return { LintFinding { Severity::Error,
+            duplicate ? QStringLiteral("duplicate-key") : QStringLiteral("too-large"),
+            parsed.error().message,
+            duplicate ? QStringLiteral("keep one; YAML readers differ on which one wins")
+                      : QString(),
+            QString(), parsed.error().line, parsed.error().column } };
+    }
     try {
         linter.lint(YAML::Load(yaml.toStdString()));
     } catch (const YAML::Exception &e) {

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 
 #include <yaml-cpp/yaml.h>
 
@@ -14,6 +15,37 @@ namespace {
 Error errorAt(const YAML::Mark &mark, const QString &message)
 {
     return Error { QStringLiteral("manifest.invalid"), message, mark.line + 1, mark.column + 1 };
+}
+
+// A key given twice in one mapping: YAML readers disagree on which one wins (yaml-cpp the first,
+// Ruby and Python the last), so it is an error. Aliases can make a small file a huge tree: past
+// `budget` nodes the walk stops with an error instead of expanding further.
+void rejectDuplicateKeys(const YAML::Node &node, int &budget)
+{
+    if (--budget < 0)
+        throw Error { QStringLiteral("manifest.too-large"),
+            QStringLiteral("the manifest expands to too many values (aliases?)"),
+            node.Mark().line + 1, node.Mark().column + 1 };
+    if (node.IsSequence()) {
+        for (const YAML::Node &item : node)
+            rejectDuplicateKeys(item, budget);
+        return;
+    }
+    if (!node.IsMap())
+        return;
+    QHash<QString, int> lines;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        if (it->first.IsScalar()) {
+            const QString key = QString::fromStdString(it->first.Scalar());
+            const YAML::Mark mark = it->first.Mark();
+            if (lines.contains(key))
+                throw Error { QStringLiteral("manifest.duplicate-key"),
+                    QStringLiteral("'%1' is given twice (first on line %2)").arg(key).arg(lines[key]),
+                    mark.line + 1, mark.column + 1 };
+            lines.insert(key, mark.line + 1);
+        }
+        rejectDuplicateKeys(it->second, budget);
+    }
 }
 
 struct Reader
@@ -175,6 +207,8 @@ Result<Manifest> parseManifest(const QByteArray &yaml, const QProcessEnvironment
     // yaml-cpp reports problems by throwing; this is the one place that catches.
     try {
         const YAML::Node root = YAML::Load(yaml.toStdString());
+        int budget = 100000;
+        rejectDuplicateKeys(root, budget);
         if (!root.IsMap())
             return Error { QStringLiteral("manifest.invalid"),
                 QStringLiteral("the manifest must be a YAML mapping"), root.Mark().line + 1,
