@@ -1,5 +1,7 @@
 // The editable fixtures file: its starting point, parsing, errors with line and column, SLA
 // filters.
+#include "aliasbomb.h"
+
 #include <kiket/devkit/fixtures.h>
 
 #include <QDir>
@@ -61,6 +63,9 @@ private slots:
             << QByteArray("sla_events:\n  - id: a\n") << 2 << "needs id, project_id and state";
         QTest::newRow("not a list")
             << QByteArray("projects: 3\n") << 1 << "'projects' must be a list";
+        QTest::newRow("a key twice")
+            << QByteArray("projects:\n  - {id: p, id: q}\n") << 2 << "'id' is given twice";
+        QTest::newRow("alias bomb") << aliasBomb("anchors") << 2 << "expands to too many values";
     }
 
     void errorsCarryLineAndColumn()

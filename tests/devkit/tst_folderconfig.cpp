@@ -1,5 +1,7 @@
 // Folder detection and .kiket/workbench.yaml on real files: what is recognised, what overrides it,
 // and clear errors with line and column for everything wrong.
+#include "aliasbomb.h"
+
 #include <kiket/devkit/folderconfig.h>
 
 #include <QDir>
@@ -160,6 +162,13 @@ canned:
         QTest::newRow("not a mapping") << QByteArray("- a\n- b\n") << 1 << 1 << "must be a mapping";
         QTest::newRow("bad auth") << QByteArray("auth: maybe\n") << 1 << 7 << "auth must be one of";
         QTest::newRow("empty command") << QByteArray("command: []\n") << 1 << 10 << "is empty";
+        QTest::newRow("a key twice")
+            << QByteArray("canned:\n  - {event: a, status: 200, status: 201}\n") << 2 << 29
+            << "'status' is given twice (first on line 2)";
+        QTest::newRow("alias bomb in a canned body")
+            << QByteArray("handler: canned\ncanned:\n  - event: a\n    body: *b8\n")
+                   .prepend(aliasBomb("bodies"))
+            << 2 << 34 << "expands to too many values";
     }
 
     void badFiles()

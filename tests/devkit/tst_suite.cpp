@@ -109,6 +109,8 @@ expect:
         QTest::addColumn<int>("column");
         QTest::addColumn<QString>("message");
         QTest::newRow("syntax") << QByteArray("event: [a\nexpect: {}\n") << 2 << 7 << "end of sequence";
+        QTest::newRow("a key twice") << QByteArray("event: a\nexpect:\n  status: 200\n  status: 201\n")
+                                     << 4 << 3 << "'status' is given twice (first on line 3)";
         QTest::newRow("json syntax") << QByteArray("{\"event\": \"a\",\n \"expect\": {\"status\": 200}\n")
                                      << 3 << 1 << "end of map flow";
         QTest::newRow("not a mapping") << QByteArray("- a\n") << 1 << 1 << "must be a mapping";

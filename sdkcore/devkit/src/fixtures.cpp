@@ -6,6 +6,8 @@
 
 #include "yamljson.h"
 
+#include <kiket/manifest.h>
+
 namespace kiket::devkit {
 
 namespace {
@@ -69,6 +71,8 @@ QJsonArray Fixtures::slaEventsFor(
 
 Result<Fixtures> parseFixtures(const QByteArray &yaml)
 {
+    if (auto problem = checkYamlTree(yaml, QStringLiteral("fixtures")))
+        return *problem;
     // yaml-cpp reports problems by throwing; this is the one place that catches.
     try {
         const YAML::Node root = YAML::Load(yaml.toStdString());

@@ -2,6 +2,8 @@
 
 #include "yamljson.h"
 
+#include <kiket/manifest.h>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -150,6 +152,8 @@ QString workbenchYamlPath(const QString &folder)
 
 Result<FolderConfig> applyWorkbenchYaml(FolderConfig c, const QByteArray &yaml)
 {
+    if (auto problem = checkYamlTree(yaml, QStringLiteral("workbench")))
+        return *problem;
     // yaml-cpp reports problems by throwing; this is where they are caught.
     try {
         const YAML::Node root = YAML::Load(yaml.toStdString());

@@ -4,6 +4,8 @@
 #include "kiket/devkit/apiroute.h"
 #include "yamljson.h"
 
+#include <kiket/manifest.h>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -293,6 +295,8 @@ Result<SuiteCase> parseSuiteCase(const QByteArray &text, const QString &file)
     if (text.size() > kMaxCaseBytes)
         return Error { QStringLiteral("suite.size"),
             QStringLiteral("a case file is limited to %1 bytes").arg(kMaxCaseBytes), 1, 1 };
+    if (auto problem = checkYamlTree(text, QStringLiteral("suite")))
+        return *problem;
     try {
         parseCase(YAML::Load(text.toStdString()), c);
     } catch (const CaseError &e) {

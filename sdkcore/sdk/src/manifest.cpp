@@ -17,18 +17,16 @@ Error errorAt(const YAML::Mark &mark, const QString &message)
     return Error { QStringLiteral("manifest.invalid"), message, mark.line + 1, mark.column + 1 };
 }
 
-// A key given twice in one mapping: YAML readers disagree on which one wins (yaml-cpp the first,
-// Ruby and Python the last), so it is an error. Aliases can make a small file a huge tree: past
-// `budget` nodes the walk stops with an error instead of expanding further.
-void rejectDuplicateKeys(const YAML::Node &node, int &budget)
+// The walk of checkYamlTree(): throws the first problem it meets.
+void checkNode(const YAML::Node &node, const QString &prefix, int &budget)
 {
     if (--budget < 0)
-        throw Error { QStringLiteral("manifest.too-large"),
-            QStringLiteral("the manifest expands to too many values (aliases?)"),
+        throw Error { prefix + QStringLiteral(".too-large"),
+            QStringLiteral("the file expands to too many values (aliases?)"),
             node.Mark().line + 1, node.Mark().column + 1 };
     if (node.IsSequence()) {
         for (const YAML::Node &item : node)
-            rejectDuplicateKeys(item, budget);
+            checkNode(item, prefix, budget);
         return;
     }
     if (!node.IsMap())
@@ -39,12 +37,12 @@ void rejectDuplicateKeys(const YAML::Node &node, int &budget)
             const QString key = QString::fromStdString(it->first.Scalar());
             const YAML::Mark mark = it->first.Mark();
             if (lines.contains(key))
-                throw Error { QStringLiteral("manifest.duplicate-key"),
+                throw Error { prefix + QStringLiteral(".duplicate-key"),
                     QStringLiteral("'%1' is given twice (first on line %2)").arg(key).arg(lines[key]),
                     mark.line + 1, mark.column + 1 };
             lines.insert(key, mark.line + 1);
         }
-        rejectDuplicateKeys(it->second, budget);
+        checkNode(it->second, prefix, budget);
     }
 }
 
@@ -202,13 +200,25 @@ QString findManifest(const QString &folder)
     return {};
 }
 
+std::optional<Error> checkYamlTree(const QByteArray &yaml, const QString &codePrefix, int maxValues)
+{
+    try {
+        checkNode(YAML::Load(yaml.toStdString()), codePrefix, maxValues);
+    } catch (const Error &e) {
+        return e;
+    } catch (const YAML::Exception &) {
+        // the reader reports it with its own words
+    }
+    return std::nullopt;
+}
+
 Result<Manifest> parseManifest(const QByteArray &yaml, const QProcessEnvironment &env)
 {
     // yaml-cpp reports problems by throwing; this is the one place that catches.
     try {
+        if (auto problem = checkYamlTree(yaml, QStringLiteral("manifest")))
+            return *problem;
         const YAML::Node root = YAML::Load(yaml.toStdString());
-        int budget = 100000;
-        rejectDuplicateKeys(root, budget);
         if (!root.IsMap())
             return Error { QStringLiteral("manifest.invalid"),
                 QStringLiteral("the manifest must be a YAML mapping"), root.Mark().line + 1,

@@ -7,6 +7,8 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
+#include <optional>
+
 namespace kiket {
 
 /// One declared setting of an extension.
@@ -55,6 +57,13 @@ struct Manifest
 QStringList manifestSearchOrder();
 /// The first manifest found in the folder, or an empty string.
 QString findManifest(const QString &folder);
+/// What every YAML file of ours is checked for before its fields are read: a key given twice in
+/// one mapping (YAML readers differ on which one wins) and aliases that expand past `maxValues`
+/// values (a small file that unfolds into gigabytes). The error's code is
+/// "<codePrefix>.duplicate-key" or "<codePrefix>.too-large", with line and column; text that does
+/// not parse passes, for the reader to report.
+std::optional<Error> checkYamlTree(
+    const QByteArray &yaml, const QString &codePrefix, int maxValues = 100000);
 /// Parses manifest text; errors carry line and column.
 Result<Manifest> parseManifest(const QByteArray &yaml,
     const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
