@@ -1,6 +1,7 @@
 // The sandbox platform's state on real SQLite: custom-data records, the event log, notifications.
 #include <kiket/devkit/sandboxstore.h>
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -87,6 +88,31 @@ private slots:
             QVERIFY2(QFile::exists(path), name);
             QCOMPARE(QFile::permissions(path) & others, QFile::Permissions());
         }
+    }
+
+    void corruptFileIsKeptAsideAndAnEmptyOneStarts()
+    {
+        QTemporaryDir folder;
+        QDir().mkpath(folder.filePath(".kiket/workbench"));
+        QFile junk(folder.filePath(".kiket/workbench/sandbox.sqlite"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write(QByteArray(4096, 'x'));
+        junk.close();
+        auto store = SandboxStore::open(folder.path());
+        QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.error().toString()));
+        const QString warning = store.value()->warning();
+        QVERIFY2(warning.contains(folder.filePath(".kiket/workbench/sandbox.sqlite"))
+                && warning.contains("kept as") && warning.contains("empty sandbox"),
+            qPrintable(warning));
+        store.value()->setSecret("e", "K", "v");
+        QCOMPARE(store.value()->secret("e", "K"), std::optional<QString>("v"));
+        const QStringList aside
+            = QDir(folder.filePath(".kiket/workbench")).entryList({ "sandbox.sqlite.corrupt-*" });
+        QCOMPARE(aside.size(), 1);
+        QFile kept(folder.filePath(".kiket/workbench/" + aside.first()));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray(4096, 'x')); // nothing of the old file lost
+        QVERIFY(SandboxStore::open(folder.path()).value()->warning().isEmpty()); // and then quiet
     }
 
     void persistsAcrossReopen()

@@ -35,6 +35,17 @@ private slots:
         QVERIFY(second.ok());
         QCOMPARE(second.value().kid(), first.value().kid()); // the same key, read back
         QVERIFY(TokenIssuer::ephemeral().kid() != first.value().kid());
+        QVERIFY(second.value().notice().isEmpty());
+
+        // A key file others can read is made owner-only again, and that is said.
+        QVERIFY(::chmod(QFile::encodeName(path).constData(), 0644) == 0);
+        auto widened = TokenIssuer::forFolder(folder.path());
+        QVERIFY(widened.ok());
+        QCOMPARE(widened.value().kid(), first.value().kid());
+        QVERIFY2(widened.value().notice().contains("was readable by others"),
+            qPrintable(widened.value().notice()));
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0600));
     }
 
     void corruptKeyIsReported()

@@ -188,11 +188,7 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
 
     // Keep the unusable file for inspection and start over.
     closeSqlite(store->m_connection);
-    const QString aside = store->m_path + QStringLiteral(".corrupt-")
-        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    QFile::rename(store->m_path, aside);
-    QFile::remove(store->m_path + QStringLiteral("-wal"));
-    QFile::remove(store->m_path + QStringLiteral("-shm"));
+    const QString aside = setAsideCorrupt(store->m_path);
     store->m_warning = QStringLiteral(
         "The capture history could not be read (%1); it was kept as %2 and a new one was started.")
                            .arg(error, aside);

@@ -397,6 +397,15 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
     return platform;
 }
 
+QString SandboxPlatform::warning() const
+{
+    QStringList said { d->issuer.notice() };
+    if (d->store)
+        said << d->store->warning();
+    said.removeAll(QString());
+    return said.join(QLatin1Char('\n'));
+}
+
 SandboxPlatform::~SandboxPlatform()
 {
     if (!d)

@@ -77,9 +77,19 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &extensio
     // Secret values are stored here, so the file is owner-only before SQLite writes to it.
     const QString path = QDir(dir).filePath(QStringLiteral("sandbox.sqlite"));
     makePrivateFile(path);
-    const QString error = openSqlite(store->m_connection, path, kSchema);
-    if (!error.isEmpty())
-        return Error { QStringLiteral("sandbox.open"), error };
+    QString error = openSqlite(store->m_connection, path, kSchema);
+    if (!error.isEmpty()) { // keep the unusable file for inspection and start over
+        closeSqlite(store->m_connection);
+        const QString aside = setAsideCorrupt(path);
+        makePrivateFile(path);
+        const QString second = openSqlite(store->m_connection, path, kSchema);
+        if (!second.isEmpty())
+            return Error { QStringLiteral("sandbox.open"),
+                QStringLiteral("Cannot open %1: %2").arg(path, second) };
+        store->m_warning = QStringLiteral("The sandbox's state in %1 could not be read (%2); it "
+                                          "was kept as %3 and an empty sandbox was started.")
+                               .arg(path, error, aside);
+    }
     // Files from before secrets had times; the column exists already everywhere else.
     QSqlQuery upgrade(QSqlDatabase::database(store->m_connection, false));
     upgrade.exec(QStringLiteral("ALTER TABLE secrets ADD COLUMN created_ms INTEGER"));

@@ -273,6 +273,8 @@ Result<std::unique_ptr<Session>> Session::open(const QString &folder,
         return Error { sandbox.error().code,
             QStringLiteral("sandbox: %1").arg(sandbox.error().toString()) };
     d->sandbox = std::move(sandbox).value();
+    if (!d->sandbox->warning().isEmpty())
+        d->say(d->sandbox->warning());
     d->sandbox->setObserver([d](const SandboxCall &call) { d->store(apiCallExchange(call)); });
 
     SdkOptions listenerOptions = sdkOptions;

@@ -1,5 +1,7 @@
 #include "sqlite.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -25,6 +27,16 @@ QString openSqlite(const QString &connection, const QString &path, const QString
             return q.lastError().text();
     }
     return {};
+}
+
+QString setAsideCorrupt(const QString &path)
+{
+    const QString aside = path + QStringLiteral(".corrupt-")
+        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QFile::rename(path, aside);
+    QFile::remove(path + QStringLiteral("-wal"));
+    QFile::remove(path + QStringLiteral("-shm"));
+    return aside;
 }
 
 void closeSqlite(const QString &connection)

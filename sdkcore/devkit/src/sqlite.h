@@ -11,6 +11,9 @@ namespace kiket::devkit {
 /// Opens a SQLite file under a named connection in WAL mode and runs the schema statements;
 /// returns the error text, empty on success. No QSqlDatabase handle outlives the call.
 QString openSqlite(const QString &connection, const QString &path, const QStringList &schema);
+/// Renames an unusable database file to `<path>.corrupt-<UTC time>` (kept for inspection) and
+/// removes its `-wal` and `-shm`; returns the new name.
+QString setAsideCorrupt(const QString &path);
 /// Closes and forgets a connection made by openSqlite().
 void closeSqlite(const QString &connection);
 /// A connection name no one else uses.

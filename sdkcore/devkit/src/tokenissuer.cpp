@@ -47,7 +47,17 @@ Result<TokenIssuer> TokenIssuer::forFolder(const QString &extensionFolder)
         if (!key)
             return Error { key.error().code,
                 QStringLiteral("%1: %2").arg(path, key.error().message) };
-        return TokenIssuer(key.value());
+        TokenIssuer issuer(key.value());
+        const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+            | QFileDevice::ReadOther | QFileDevice::WriteOther;
+        if (existing.permissions() & others) {
+            makePrivateFile(path);
+            issuer.m_notice = QStringLiteral("%1 was readable by others; it is owner-only (0600) "
+                                             "now. Anyone who read it can mint tokens this "
+                                             "sandbox accepts: delete it for a new key.")
+                                  .arg(path);
+        }
+        return issuer;
     }
     if (!makePrivateFolder(QFileInfo(path).path()))
         return Error { QStringLiteral("key.write"),

@@ -58,6 +58,9 @@ public:
     QString baseUrl() const;
     quint16 port() const;
     const TokenIssuer &issuer() const;
+    /// Problems met at start that did not stop it (a state file kept aside, a key file that was
+    /// readable by others), one per line; empty when none.
+    QString warning() const;
     /// The window every authenticated call counts against; its limit may be lowered at any time.
     RateWindow &rateWindow();
     /// Telemetry reported by extensions (any SDK), aggregated per (event, version).

@@ -60,9 +60,13 @@ public:
     void notify(const QJsonObject &notification);
     QJsonArray notifications() const;
 
+    /// Set when the file could not be read: it was kept aside and an empty one started.
+    const QString &warning() const { return m_warning; }
+
 private:
     SandboxStore() = default;
     QString m_connection;
+    QString m_warning;
 };
 
 } // namespace kiket::devkit

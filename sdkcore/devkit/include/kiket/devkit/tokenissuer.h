@@ -36,11 +36,14 @@ public:
     QJsonObject jwks() const;
     /// The key id: a short fingerprint of the public key.
     const QString &kid() const { return m_kid; }
+    /// Set when the key file was readable by others: it was made owner-only, and this says so.
+    const QString &notice() const { return m_notice; }
 
 private:
     explicit TokenIssuer(EcKey key);
     EcKey m_key;
     QString m_kid;
+    QString m_notice;
 };
 
 } // namespace kiket::devkit
