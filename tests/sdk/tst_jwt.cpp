@@ -27,6 +27,13 @@ QJsonObject standardClaims(int lifetime = 300)
         { "iss", "kiket.dev" }, { "iat", now }, { "exp", now + lifetime }, { "jti", "j" } };
 }
 
+// A token with the given header, signed with the key whatever the header says.
+QByteArray signedWithHeader(const QJsonObject &header, const QJsonObject &claims, const EcKey &key)
+{
+    const QByteArray input = b64(header) + "." + b64(claims);
+    return input + "." + base64Url(key.sign(input));
+}
+
 Result<QByteArray> fetchUrl(const QString &url)
 {
     const QUrl u(url);
@@ -153,6 +160,19 @@ private slots:
             << signJwt(standardClaims(), other, issuer.kid()) << "Invalid token signature";
         QTest::newRow("unknown kid") << signJwt(standardClaims(), issuer.key(), "other-kid")
                                      << "No suitable signing key found in JWKS";
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QTest::newRow("nbf ahead") << issuer.mint({}, 300, { { "nbf", now + 120 } })
+                                   << "Invalid token: not valid yet (nbf is in the future)";
+        QTest::newRow("nbf not a number") << issuer.mint({}, 300, { { "nbf", "soon" } })
+                                          << "Invalid token: nbf claim is not a number";
+        QTest::newRow("iat days ahead")
+            << issuer.mint({}, 300, { { "iat", now + 3 * 86400 }, { "exp", now + 4 * 86400 } })
+            << "Invalid token: issued in the future (iat)";
+        QTest::newRow("crit") << signedWithHeader(
+            { { "alg", "ES256" }, { "kid", issuer.kid() }, { "crit", QJsonArray { "exp2" } },
+                { "exp2", 1 } },
+            standardClaims(), issuer.key())
+                              << "Invalid token: unsupported critical header parameters (crit)";
         QByteArray tampered = issuer.mint({ "issues.read" });
         const QList<QByteArray> parts = tampered.split('.');
         QJsonObject widened = standardClaims();
@@ -168,6 +188,35 @@ private slots:
         const TokenVerdict v = m_verifier->verify(token, m_platform.baseUrl());
         QVERIFY(!v.ok());
         QCOMPARE(v.httpError(), error);
+    }
+
+    void looserTokensThatStillPass()
+    {
+        const TokenIssuer &issuer = m_platform.issuer();
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        // A past nbf, an iat a minute ahead (a clock), no kid with a one-key JWKS: accepted.
+        QVERIFY(m_verifier->verify(issuer.mint({}, 300, { { "nbf", now - 5 } }), {}).ok());
+        QVERIFY(m_verifier->verify(issuer.mint({}, 300, { { "iat", now + 60 } }), {}).ok());
+        QVERIFY(m_verifier
+                    ->verify(signedWithHeader({ { "alg", "ES256" } }, standardClaims(), issuer.key()), {})
+                    .ok());
+    }
+
+    void noKidWithSeveralKeysIsRefused()
+    {
+        const TokenIssuer &issuer = m_platform.issuer();
+        const EcKey other = EcKey::generate();
+        const QByteArray jwks = QJsonDocument(QJsonObject { { "keys",
+            QJsonArray { issuer.key().publicJwk(issuer.kid()), other.publicJwk("k2") } } })
+                                    .toJson();
+        auto cache = std::make_shared<JwksCache>([jwks](const QString &) { return Result<QByteArray>(jwks); });
+        const TokenVerifier verifier(cache, QStringLiteral("http://127.0.0.1:9"));
+        const TokenVerdict none
+            = verifier.verify(signedWithHeader({ { "alg", "ES256" } }, standardClaims(), issuer.key()), {});
+        QVERIFY(!none.ok());
+        QCOMPARE(none.cause, TokenCause::NoKey);
+        QCOMPARE(none.reason, QStringLiteral("the token names no kid and the JWKS holds 2 keys"));
+        QVERIFY(verifier.verify(signJwt(standardClaims(), issuer.key(), issuer.kid()), {}).ok());
     }
 
     void jwksUnreachable()

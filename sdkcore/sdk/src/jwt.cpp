@@ -200,6 +200,11 @@ TokenVerdict TokenVerifier::verify(
                        .arg(alg.isEmpty() ? QStringLiteral("(none)") : alg);
         return v;
     }
+    // Extensions marked critical must be understood (RFC 7515 §4.1.11); we know none.
+    if (jwt.header.contains(QStringLiteral("crit"))) {
+        v.reason = QStringLiteral("unsupported critical header parameters (crit)");
+        return v;
+    }
     const QString base = keyBaseUrl(payloadBaseUrl);
     v.jwksUrl = base + QStringLiteral("/.well-known/jwks.json");
     auto keys = m_cache->keys(base);
@@ -212,8 +217,11 @@ TokenVerdict TokenVerifier::verify(
     QList<EcKey> candidates;
     if (!kid.isEmpty() && keys.value().contains(kid))
         candidates << keys.value().value(kid);
-    else if (kid.isEmpty())
+    else if (kid.isEmpty() && keys.value().size() == 1) // one key: no kid needed (as jose)
         candidates = keys.value().values();
+    else if (kid.isEmpty() && keys.value().size() > 1)
+        v.reason = QStringLiteral("the token names no kid and the JWKS holds %1 keys")
+                       .arg(keys.value().size());
     if (candidates.isEmpty()) {
         v.cause = TokenCause::NoKey;
         return v;
@@ -238,6 +246,17 @@ TokenVerdict TokenVerifier::verify(
     const qint64 t = now >= 0 ? now : QDateTime::currentSecsSinceEpoch();
     if (t > v.claims.exp + m_leeway) {
         v.cause = TokenCause::Expired;
+        return v;
+    }
+    const QJsonValue nbf = jwt.claims.value(QStringLiteral("nbf"));
+    if (!nbf.isUndefined() && (!nbf.isDouble() || t + m_leeway < qint64(nbf.toDouble()))) {
+        v.reason = nbf.isDouble() ? QStringLiteral("not valid yet (nbf is in the future)")
+                                  : QStringLiteral("nbf claim is not a number");
+        return v;
+    }
+    // Clocks drift: an iat a little ahead is a clock, five minutes ahead is not a real token.
+    if (t + qMax(m_leeway, 300) < v.claims.iat) {
+        v.reason = QStringLiteral("issued in the future (iat)");
         return v;
     }
     v.cause = TokenCause::Ok;
