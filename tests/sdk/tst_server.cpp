@@ -4,11 +4,14 @@
 #include <kiket/sdk.h>
 #include <kiket/testing.h>
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+
+#include <atomic>
 
 using namespace kiket;
 using namespace kiket::testing;
@@ -146,6 +149,49 @@ private slots:
         QCOMPARE(rawExchange(port, "GET /health%00 HTTP/1.1\r\n\r\n").status, 400);
         QCOMPARE(rawExchange(port, QByteArray("GET /he\0alth HTTP/1.1\r\n\r\n", 25)).status, 400);
         QVERIFY(healthy(port));
+    }
+
+    void aClientThatDoesNotReadStopsBeingRead()
+    {
+        Sdk sdk(options());
+        std::atomic<int> handled = 0;
+        const QString pad(256 * 1024, QLatin1Char('x'));
+        sdk.webhook("big.answer", "v1") = [&](const QJsonObject &, Context &) -> QJsonValue {
+            ++handled;
+            return QJsonObject { { "pad", pad } };
+        };
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        // 200 pipelined deliveries, each answered with 256 KiB, and the answers left unread.
+        const int count = 200;
+        const QByteArray one = signedPost("/v/1/webhooks/big.answer", "{}");
+        QTcpSocket greedy;
+        greedy.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(greedy.waitForConnected());
+        greedy.setReadBufferSize(4096); // this client takes nothing while it is not asked to
+        greedy.write(one.repeated(count));
+        QVERIFY(greedy.waitForBytesWritten());
+        QTest::qWait(1500);
+        // The server stopped once its unsent answers passed its cap; the rest wait unread,
+        // and other clients are served meanwhile.
+        QVERIFY2(handled < count / 2, qPrintable(QString::number(handled)));
+        QVERIFY(healthy(port));
+        // Read now: every delivery is answered, none lost.
+        greedy.setReadBufferSize(0);
+        QByteArray answers;
+        int seen = 0;
+        QElapsedTimer clock;
+        clock.start();
+        while (seen < count && clock.elapsed() < 60000) {
+            if (greedy.bytesAvailable() || greedy.waitForReadyRead(1000))
+                answers += greedy.readAll();
+            for (qsizetype at = answers.indexOf("HTTP/1.1 200 OK"); at >= 0;
+                 at = answers.indexOf("HTTP/1.1 200 OK")) {
+                ++seen;
+                answers.remove(0, at + 15);
+            }
+        }
+        QCOMPARE(seen, count);
+        QCOMPARE(handled.load(), count);
     }
 
     void slowLorisIsDropped()

@@ -12,6 +12,12 @@ namespace kiket {
 
 namespace {
 
+// Back-pressure: how much is read at a time, and when a connection stops being read because its
+// client does not take its answers.
+constexpr qint64 kReadChunk = 64 * 1024;
+constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
+constexpr quint64 kMaxInFlight = 64;
+
 bool isTokenChar(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
@@ -153,19 +159,42 @@ HttpConnection::HttpConnection(
     , m_timer(new QTimer(this))
     , m_chunked(limits.maxBodyBytes, limits.maxHeaderBytes)
 {
+    // Qt would otherwise read all a client sends into memory, whether or not it is parsed yet.
+    socket->setReadBufferSize(kReadChunk);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::resumeIfDrained);
     connect(m_timer, &QTimer::timeout, this, &HttpConnection::onTick);
     const int shortest = qMin(limits.idleTimeoutMs, limits.requestTimeoutMs);
     m_timer->start(qBound(10, shortest / 4, 1000));
     markActivity();
 }
 
+bool HttpConnection::backlogged() const
+{
+    return m_socket->bytesToWrite() > kMaxUnsentBytes || m_nextSeq - m_nextWrite >= kMaxInFlight;
+}
+
+void HttpConnection::resumeIfDrained()
+{
+    if (m_paused && !backlogged()) {
+        m_paused = false;
+        QTimer::singleShot(0, this, &HttpConnection::onReadyRead);
+    }
+}
+
 void HttpConnection::onReadyRead()
 {
+    if (m_paused)
+        return; // the bytes wait in the socket; the client's sends block once its window fills
     markActivity();
-    const QByteArray data = m_socket->readAll();
+    const QByteArray data = m_unread.isEmpty() ? m_socket->read(kReadChunk) : std::exchange(m_unread, {});
     QByteArrayView rest(data);
     while (!rest.isEmpty()) {
+        if (m_state == State::Head && backlogged()) {
+            m_unread = rest.toByteArray();
+            m_paused = true;
+            return;
+        }
         switch (m_state) {
         case State::Head:
             rest = readHead(rest);
@@ -185,6 +214,8 @@ void HttpConnection::onReadyRead()
             return;
         }
     }
+    if (m_socket->bytesAvailable() > 0) // read in chunks: what is left raises no new signal
+        QTimer::singleShot(0, this, &HttpConnection::onReadyRead);
 }
 
 QByteArrayView HttpConnection::readHead(QByteArrayView data)
@@ -344,6 +375,7 @@ void HttpConnection::finishResponse(quint64 seq, const QByteArray &bytes, bool c
         m_ready.erase(next);
     }
     markActivity();
+    resumeIfDrained();
 }
 
 void HttpConnection::reject(int status, const QString &message, qint64 discard)

@@ -59,6 +59,9 @@ private:
     void complete();
     void reject(int status, const QString &message, qint64 discard);
     void markActivity() { m_lastActivity.start(); }
+    // A client that sends requests without reading the answers is not read from meanwhile.
+    bool backlogged() const;
+    void resumeIfDrained();
 
     QTcpSocket *m_socket;
     ServerLimits m_limits;
@@ -78,6 +81,8 @@ private:
     quint64 m_nextSeq = 0;
     quint64 m_nextWrite = 0;
     QMap<quint64, QPair<QByteArray, bool>> m_ready;
+    QByteArray m_unread; ///< Bytes read but not yet parsed, while backlogged.
+    bool m_paused = false;
 };
 
 /// A QTcpServer that puts an HttpConnection on each socket and caps the number of connections.
