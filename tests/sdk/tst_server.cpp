@@ -194,6 +194,50 @@ private slots:
         QCOMPARE(handled.load(), count);
     }
 
+    void oneAddressCannotTakeEverySlot()
+    {
+        SdkOptions o = options();
+        o.limits.maxConnections = 8; // three quarters, 6, for one address
+        Sdk sdk(o);
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QList<QTcpSocket *> held;
+        for (int i = 0; i < 7; ++i) {
+            auto *s = new QTcpSocket(this);
+            QVERIFY(s->bind(QHostAddress("127.0.0.2")));
+            s->connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(s->waitForConnected());
+            held << s;
+        }
+        const RawResponse seventh = readResponse(*held.last(), 5000, false);
+        QCOMPARE(seventh.status, 503);
+        QVERIFY2(seventh.body.contains("from this address"), seventh.body.constData());
+        QVERIFY(healthy(port)); // 127.0.0.1 still gets in
+        qDeleteAll(held);
+    }
+
+    void aDribbledHeadIsCutBeforeTheRequestDeadline()
+    {
+        SdkOptions o = options();
+        o.limits.idleTimeoutMs = 5000;
+        o.limits.requestTimeoutMs = 3000; // the head's deadline is a third of it
+        Sdk sdk(o);
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QTcpSocket loris;
+        loris.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(loris.waitForConnected());
+        loris.write("GET /health HTTP/1.1\r\n");
+        QByteArray answer;
+        for (int i = 0; i < 40 && answer.isEmpty(); ++i) {
+            loris.write("X");
+            loris.waitForBytesWritten(100);
+            if (loris.waitForReadyRead(100))
+                answer = loris.readAll();
+        }
+        QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
+        QVERIFY2(answer.contains("head not completed in time"), answer.constData());
+        QVERIFY(healthy(port));
+    }
+
     void slowLorisIsDropped()
     {
         SdkOptions o = options();

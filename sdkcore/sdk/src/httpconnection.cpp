@@ -18,6 +18,20 @@ constexpr qint64 kReadChunk = 64 * 1024;
 constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
 constexpr quint64 kMaxInFlight = 64;
 
+// One address may hold three quarters of the connections, so that one client cannot take every
+// slot (on loopback every client shares 127.0.0.1, so more would hurt local load tests).
+int perPeerCap(const ServerLimits &limits)
+{
+    return qMax(1, limits.maxConnections - limits.maxConnections / 4);
+}
+
+// A head (request line and headers) must arrive within this time once begun: a client dribbling
+// header bytes holds its slot only this long.
+int headTimeoutMs(const ServerLimits &limits)
+{
+    return qMin(10000, limits.requestTimeoutMs / 3);
+}
+
 bool isTokenChar(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
@@ -164,7 +178,7 @@ HttpConnection::HttpConnection(
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::resumeIfDrained);
     connect(m_timer, &QTimer::timeout, this, &HttpConnection::onTick);
-    const int shortest = qMin(limits.idleTimeoutMs, limits.requestTimeoutMs);
+    const int shortest = std::min({ limits.idleTimeoutMs, limits.requestTimeoutMs, headTimeoutMs(limits) });
     m_timer->start(qBound(10, shortest / 4, 1000));
     markActivity();
 }
@@ -402,6 +416,11 @@ void HttpConnection::onTick()
         reject(408, QStringLiteral("Request not completed in time"), 0);
         return;
     }
+    const bool midHead = m_state == State::Head && !m_headBuffer.isEmpty();
+    if (midHead && m_requestStarted.elapsed() > headTimeoutMs(m_limits)) {
+        reject(408, QStringLiteral("Request head not completed in time"), 0);
+        return;
+    }
     if (m_lastActivity.elapsed() > m_limits.idleTimeoutMs) {
         if (midRequest)
             reject(408, QStringLiteral("Request timed out: no data received"), 0);
@@ -426,14 +445,24 @@ void ConnectionServer::incomingConnection(qintptr descriptor)
         return;
     }
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    if (m_open >= m_limits.maxConnections) {
-        socket->write(serialiseResponse(
-            HttpResponse::error(503, QStringLiteral("Too many connections")), false, true));
+    const QHostAddress peer = socket->peerAddress();
+    const bool full = m_open >= m_limits.maxConnections;
+    if (full || m_perPeer.value(peer) >= perPeerCap(m_limits)) {
+        socket->write(serialiseResponse(HttpResponse::error(503,
+                                            full ? QStringLiteral("Too many connections")
+                                                 : QStringLiteral("Too many connections from "
+                                                                  "this address")),
+            false, true));
         socket->disconnectFromHost();
         return;
     }
     ++m_open;
-    connect(socket, &QObject::destroyed, this, [this] { --m_open; });
+    ++m_perPeer[peer];
+    connect(socket, &QObject::destroyed, this, [this, peer] {
+        --m_open;
+        if (--m_perPeer[peer] <= 0)
+            m_perPeer.remove(peer);
+    });
     auto *connection = new HttpConnection(socket, m_limits, &m_sink, m_nextId++);
     emit connectionOpened(connection);
 }

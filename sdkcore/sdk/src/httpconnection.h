@@ -5,6 +5,7 @@
 #include "kiket/httpserver.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QHostAddress>
 #include <QMap>
 #include <QObject>
@@ -103,6 +104,7 @@ private:
     ServerLimits m_limits;
     RequestSink m_sink;
     int m_open = 0;
+    QHash<QHostAddress, int> m_perPeer;
     quint64 m_nextId = 1;
 };
 
