@@ -147,3 +147,6 @@ echo "== Workbench window: 2,000 deliveries per second for 10 s, GUI event-loop 
 echo
 echo "== Delivery suite: 1,000 cases against the in-process example (kiket-workbench test)"
 "$here/suite.sh" "$build"
+echo
+echo "== Hostile input against serve (bench/hostile.py)"
+"$here/hostile.py" "$build"
