@@ -26,13 +26,28 @@ const char kUsage[]
       "\n"
       "Run 'kiket-workbench COMMAND --help' for a command's options.\n";
 
+using Command = int (*)(const QStringList &, QTextStream &, QTextStream &);
+
+Command commandNamed(const QString &name)
+{
+    static const QHash<QString, Command> commands { { QStringLiteral("serve"), runServe },
+        { QStringLiteral("send"), runSend }, { QStringLiteral("replay"), runReplay },
+        { QStringLiteral("export"), runExport }, { QStringLiteral("diff"), runDiff },
+        { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken },
+        { QStringLiteral("lint"), runLint }, { QStringLiteral("test"), runTest },
+        { QStringLiteral("new"), runNew } };
+    return commands.value(name);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     // No command, or "open": the window. Every other command runs without a display.
     const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
-    if (first.isEmpty() || first == "open" || QFileInfo(QString::fromLocal8Bit(first)).isDir())
+    // A folder named like a command (`test`, `new`) opens with `open NAME`.
+    const QString named = QString::fromLocal8Bit(first);
+    if (first.isEmpty() || first == "open" || (!commandNamed(named) && QFileInfo(named).isDir()))
         return runWindow(argc, argv);
     QCoreApplication app(argc, argv);
     app.setApplicationName(QStringLiteral("kiket-workbench"));
@@ -41,14 +56,7 @@ int main(int argc, char *argv[])
     QStringList arguments = app.arguments();
     arguments.removeFirst(); // the program; each command parses "COMMAND options…"
     const QString command = arguments.value(0);
-    using Command = int (*)(const QStringList &, QTextStream &, QTextStream &);
-    static const QHash<QString, Command> commands { { QStringLiteral("serve"), runServe },
-        { QStringLiteral("send"), runSend }, { QStringLiteral("replay"), runReplay },
-        { QStringLiteral("export"), runExport }, { QStringLiteral("diff"), runDiff },
-        { QStringLiteral("verify"), runVerify }, { QStringLiteral("token"), runToken },
-        { QStringLiteral("lint"), runLint }, { QStringLiteral("test"), runTest },
-        { QStringLiteral("new"), runNew } };
-    if (const Command run = commands.value(command))
+    if (const Command run = commandNamed(command))
         return run(arguments, out, err);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")
         || command == QLatin1String("help")) {

@@ -138,6 +138,19 @@ private slots:
         QVERIFY(!QFileInfo::exists(dir.filePath(".kiket/workbench/sandbox.sqlite")));
     }
 
+    void aFolderNamedLikeTheCommandIsNotOpened()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir("test"));
+        QProcess p;
+        p.setWorkingDirectory(dir.path());
+        p.start(QStringLiteral(KIKET_WORKBENCH_BINARY), { "test", "--help" });
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(out.contains("Runs the delivery suites"), out.constData());
+    }
+
     void eachCaseHasTheWholeRateBudget()
     {
         QTemporaryDir dir;
