@@ -65,6 +65,15 @@ QList<Exchange> prepared(const QList<Exchange> &exchanges, const ExportOptions &
     return out;
 }
 
+// Longest first, so that a value holding another is replaced whole; each value once.
+void longestFirst(QList<QByteArray> &values)
+{
+    std::sort(values.begin(), values.end(), [](const QByteArray &a, const QByteArray &b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
 void replaceValues(QByteArray &text, const QList<QByteArray> &values)
 {
     for (const QByteArray &value : values) {
@@ -197,10 +206,7 @@ QList<QByteArray> secretValuesOf(const Exchange &e)
         }
     }
     values.removeIf([](const QByteArray &v) { return v.size() < 8 || v == kRedacted.toLatin1(); });
-    // Longer values first, so that one holding another is replaced whole.
-    std::sort(values.begin(), values.end(),
-        [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
-    values.erase(std::unique(values.begin(), values.end()), values.end());
+    longestFirst(values);
     return values;
 }
 
@@ -208,8 +214,7 @@ Exchange redacted(const Exchange &exchange, const QList<QByteArray> &also)
 {
     Exchange e = exchange;
     QList<QByteArray> values = secretValuesOf(exchange) + also;
-    std::sort(values.begin(), values.end(),
-        [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
+    longestFirst(values);
     const bool secretsEndpoint = e.target.contains("/secrets");
     e.requestHeaders = redactHeaders(e.requestHeaders);
     e.responseHeaders = redactHeaders(e.responseHeaders);

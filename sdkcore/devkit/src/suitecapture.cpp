@@ -35,17 +35,13 @@ QString signingOf(const Exchange &delivery)
 // A value that is, or holds, one of the secret values is only said to exist.
 QJsonValue withoutSecrets(const QJsonValue &value, const QStringList &secretValues)
 {
-    if (value.isString()) {
-        for (const QString &secret : secretValues)
-            if (!secret.isEmpty() && value.toString().contains(secret))
-                return QJsonObject { { QStringLiteral("exists"), true } };
-    }
-    if (value.isObject() || value.isArray()) {
-        const QByteArray text = QJsonDocument::fromVariant(value.toVariant()).toJson();
-        for (const QString &secret : secretValues)
-            if (!secret.isEmpty() && text.contains(secret.toUtf8()))
-                return QJsonObject { { QStringLiteral("exists"), true } };
-    }
+    const QString text = value.isString() ? value.toString()
+        : value.isObject() ? QString::fromUtf8(QJsonDocument(value.toObject()).toJson())
+        : value.isArray()  ? QString::fromUtf8(QJsonDocument(value.toArray()).toJson())
+                           : QString();
+    for (const QString &secret : secretValues)
+        if (!secret.isEmpty() && text.contains(secret))
+            return QJsonObject { { QStringLiteral("exists"), true } };
     return value;
 }
 
