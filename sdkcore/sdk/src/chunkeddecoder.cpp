@@ -1,10 +1,14 @@
 #include "chunkeddecoder.h"
 
+#include "httpsyntax.h"
+
 namespace kiket {
 
 namespace {
 
 constexpr qint64 kMaxSizeLine = 4096; // hex digits plus chunk extensions
+const QString kBadLineEnd = QStringLiteral(
+    "Bad line ending in the chunked body: LF alone or a CR alone; HTTP/1.1 needs CRLF");
 
 // "1a;name=value" -> 26; -1 when it is not a chunk size.
 qint64 chunkSize(QByteArrayView line)
@@ -30,21 +34,35 @@ qint64 chunkSize(QByteArrayView line)
 
 } // namespace
 
-ChunkedDecoder::ChunkedDecoder(qint64 maxBody, qint64 maxTrailer)
+ChunkedDecoder::ChunkedDecoder(qint64 maxBody, qint64 maxTrailer, bool lenientLineEnds)
     : m_maxBody(maxBody)
     , m_maxTrailer(maxTrailer)
+    , m_lenient(lenientLineEnds)
 { }
 
-// Takes one line (without its CRLF or LF) when it is complete; keeps a partial one for later.
-bool ChunkedDecoder::takeLine(QByteArrayView *data, qint64 cap, QByteArrayView *line)
+// Takes one line (without its CRLF, or LF when lenient) when it is complete; keeps a partial one
+// for later. A line is too long when more than cap bytes precede its LF, however they arrive.
+ChunkedDecoder::Line ChunkedDecoder::takeLine(QByteArrayView *data, qint64 cap, QByteArrayView *line)
 {
     const qsizetype newline = data->indexOf('\n');
+    const qsizetype taken = newline < 0 ? data->size() : newline;
+    if (!m_lenient) {
+        // CR must come just before LF, and LF just after CR: judged byte by byte, as they came,
+        // up to the byte that passes the cap.
+        const qsizetype judged = qMin<qsizetype>(
+            newline < 0 ? data->size() : newline + 1, cap + 1 - m_partial.size());
+        for (qsizetype i = 0; i < judged; ++i) {
+            const char previous = i > 0 ? data->at(i - 1) : m_partial.isEmpty() ? '\0' : m_partial.back();
+            if ((previous == '\r') != (data->at(i) == '\n'))
+                return Line::BadEnd;
+        }
+    }
+    if (m_partial.size() + taken > cap)
+        return Line::TooLong;
     if (newline < 0) {
         m_partial.append(*data);
         *data = {};
-        if (m_partial.size() > cap)
-            m_partial.truncate(cap + 1); // enough to say it is too long
-        return false;
+        return Line::NeedMore;
     }
     if (m_partial.isEmpty()) {
         *line = data->first(newline);
@@ -53,9 +71,10 @@ bool ChunkedDecoder::takeLine(QByteArrayView *data, qint64 cap, QByteArrayView *
         *line = m_partial;
     }
     *data = data->sliced(newline + 1);
-    if (line->endsWith('\r'))
+    const bool crlf = line->endsWith('\r');
+    if (crlf)
         line->chop(1);
-    return true;
+    return Line::Complete;
 }
 
 ChunkedDecoder::Status ChunkedDecoder::fail(const QString &message)
@@ -70,10 +89,9 @@ ChunkedDecoder::Status ChunkedDecoder::feed(QByteArrayView *data, QByteArray *bo
         QByteArrayView line;
         switch (m_step) {
         case Step::Size: {
-            if (!takeLine(data, kMaxSizeLine, &line))
-                return m_partial.size() > kMaxSizeLine
-                    ? fail(QStringLiteral("Chunk size line too long"))
-                    : Status::NeedMore;
+            const Line taken = takeLine(data, kMaxSizeLine, &line);
+            if (taken != Line::Complete)
+                return notALine(taken, QStringLiteral("Chunk size line too long"));
             const qint64 size = chunkSize(line);
             m_partial.clear();
             if (size < 0)
@@ -93,35 +111,46 @@ ChunkedDecoder::Status ChunkedDecoder::feed(QByteArrayView *data, QByteArray *bo
                 m_step = Step::DataEnd;
             break;
         }
-        case Step::DataEnd: {
-            if (!takeLine(data, 2, &line))
-                return m_partial.size() > 2
-                    ? fail(QStringLiteral("Chunk data longer than its size"))
-                    : Status::NeedMore;
-            const bool empty = line.isEmpty();
-            m_partial.clear();
-            if (!empty)
+        case Step::DataEnd: { // exactly CRLF after the data (or LF alone, when lenient)
+            const char c = data->front();
+            *data = data->sliced(1);
+            if (m_dataCr || c == '\n') {
+                if (c != '\n')
+                    return fail(QStringLiteral("Chunk data longer than its size"));
+                if (!m_dataCr && !m_lenient)
+                    return fail(kBadLineEnd);
+                m_dataCr = false;
+                m_step = Step::Size;
+            } else if (c == '\r') {
+                m_dataCr = true;
+            } else {
                 return fail(QStringLiteral("Chunk data longer than its size"));
-            m_step = Step::Size;
+            }
             break;
         }
         case Step::Trailer: {
-            const qint64 room = m_maxTrailer - m_trailerBytes;
-            if (!takeLine(data, room, &line))
-                return m_partial.size() > room ? fail(QStringLiteral("Chunked trailer too large"))
-                                               : Status::NeedMore;
+            const Line taken = takeLine(data, m_maxTrailer - m_trailerBytes, &line);
+            if (taken != Line::Complete)
+                return notALine(taken, QStringLiteral("Chunked trailer too large"));
             const bool end = line.isEmpty();
+            if (!end && !m_lenient && !http::isFieldLine(line))
+                return fail(QStringLiteral("Malformed trailer line in the chunked body"));
             m_trailerBytes += line.size() + 2;
             m_partial.clear();
             if (end)
                 return Status::Done;
-            if (m_trailerBytes > m_maxTrailer)
-                return fail(QStringLiteral("Chunked trailer too large"));
             break;
         }
         }
     }
     return Status::NeedMore;
+}
+
+ChunkedDecoder::Status ChunkedDecoder::notALine(Line line, const QString &tooLong)
+{
+    return line == Line::NeedMore ? Status::NeedMore
+        : line == Line::TooLong  ? fail(tooLong)
+                                 : fail(kBadLineEnd);
 }
 
 } // namespace kiket

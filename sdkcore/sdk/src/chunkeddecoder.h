@@ -13,7 +13,8 @@ public:
     enum class Status { NeedMore, Done, Malformed, TooLarge };
 
     /// A decoder for bodies of at most maxBody decoded bytes and trailers of at most maxTrailer.
-    ChunkedDecoder(qint64 maxBody, qint64 maxTrailer);
+    /// Lines must end in CRLF unless lenient (an answer read by the forwarder may end them in LF).
+    ChunkedDecoder(qint64 maxBody, qint64 maxTrailer, bool lenientLineEnds = false);
 
     /// Takes bytes from the front of data, never past the end of the body, and appends the
     /// decoded ones to body.
@@ -23,11 +24,15 @@ public:
 
 private:
     enum class Step { Size, Data, DataEnd, Trailer };
-    bool takeLine(QByteArrayView *data, qint64 cap, QByteArrayView *line);
+    enum class Line { Complete, NeedMore, TooLong, BadEnd };
+    Line takeLine(QByteArrayView *data, qint64 cap, QByteArrayView *line);
+    Status notALine(Line line, const QString &tooLong);
     Status fail(const QString &message);
 
     qint64 m_maxBody;
     qint64 m_maxTrailer;
+    bool m_lenient;
+    bool m_dataCr = false; ///< The CR after a chunk's data has come; its LF has not.
     Step m_step = Step::Size;
     QByteArray m_partial; ///< A line that arrived in pieces.
     qint64 m_chunkLeft = 0;

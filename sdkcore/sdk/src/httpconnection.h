@@ -1,6 +1,7 @@
 #pragma once
 
-#include "chunkeddecoder.h"
+#include "peersocket.h"
+#include "requestparser.h"
 #include "kiket/http.h"
 #include "kiket/httpserver.h"
 
@@ -13,20 +14,9 @@
 
 #include <functional>
 
-class QTcpSocket;
 class QTimer;
 
 namespace kiket {
-
-/// The request line and header lines exactly as a client sent them.
-struct RequestHead
-{
-    QByteArray method;
-    QByteArray target;
-    QByteArray version;
-    HeaderList headers;
-    bool keepAlive = true;
-};
 
 class HttpConnection;
 
@@ -42,7 +32,7 @@ class HttpConnection : public QObject
 public:
     /// Watches the socket (and becomes its child); sink must outlive the connection.
     HttpConnection(
-        QTcpSocket *socket, const ServerLimits &limits, const RequestSink *sink, quint64 id);
+        PeerSocket *socket, const ServerLimits &limits, const RequestSink *sink, quint64 id);
 
     quint64 id() const { return m_id; }
     const QHostAddress &peer() const { return m_peer; }
@@ -50,33 +40,28 @@ public:
     void finishResponse(quint64 seq, const QByteArray &bytes, bool close);
 
 private:
-    enum class State { Head, Body, Chunked, Closing, Discard };
+    enum class State { Reading, Closing, Discard };
     void onReadyRead();
     void onTick();
-    QByteArrayView readHead(QByteArrayView data);
-    QByteArrayView readBody(QByteArrayView data);
-    QByteArrayView readChunked(QByteArrayView data);
-    void headComplete(QByteArrayView head);
+    void readAndParse();
     void complete();
     void reject(int status, const QString &message, qint64 discard);
+    // The client sends nothing more: the answers it is owed still go out, then the socket closes.
+    void closeWhenAnswered();
     void markActivity() { m_lastActivity.start(); }
     // A client that sends requests without reading the answers is not read from meanwhile.
     bool backlogged() const;
     void resumeIfDrained();
 
-    QTcpSocket *m_socket;
+    PeerSocket *m_socket;
     ServerLimits m_limits;
     const RequestSink *m_sink;
     quint64 m_id;
     QHostAddress m_peer;
     QTimer *m_timer;
-    State m_state = State::Head;
-    QByteArray m_headBuffer; ///< A head that arrived in pieces.
-    RequestHead m_head; ///< The request being read.
-    QByteArray m_body;
-    qint64 m_bodyRemaining = 0;
+    State m_state = State::Reading;
+    RequestParser m_parser;
     qint64 m_discardRemaining = 0;
-    ChunkedDecoder m_chunked;
     QElapsedTimer m_lastActivity;
     QElapsedTimer m_requestStarted;
     quint64 m_nextSeq = 0;
@@ -84,6 +69,7 @@ private:
     QMap<quint64, QPair<QByteArray, bool>> m_ready;
     QByteArray m_unread; ///< Bytes read but not yet parsed, while backlogged.
     bool m_paused = false;
+    bool m_closeWhenAnswered = false;
 };
 
 /// A QTcpServer that puts an HttpConnection on each socket and caps the number of connections.

@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QMutex>
 #include <QPointer>
-#include <QTcpSocket>
 #include <QThread>
 
 #include <atomic>
@@ -184,8 +183,8 @@ void HttpServer::close()
     if (!d->tcp)
         return;
     d->tcp->close();
-    const auto sockets = d->tcp->findChildren<QTcpSocket *>();
-    for (QTcpSocket *socket : sockets)
+    const auto sockets = d->tcp->findChildren<PeerSocket *>();
+    for (PeerSocket *socket : sockets)
         socket->abort();
     d->tcp->deleteLater();
     d->tcp = nullptr;

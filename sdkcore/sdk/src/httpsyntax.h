@@ -1,0 +1,44 @@
+#pragma once
+// The pieces of HTTP/1.1 syntax (RFC 9110 §5) that request heads and chunked trailers share.
+
+#include <QByteArrayView>
+
+#include <algorithm>
+
+namespace kiket::http {
+
+inline bool isTokenChar(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+        || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+}
+
+inline bool isToken(QByteArrayView s)
+{
+    if (s.isEmpty())
+        return false;
+    for (char c : s) {
+        if (!isTokenChar(c))
+            return false;
+    }
+    return true;
+}
+
+// Control characters (NUL among them) have no place in a target or a header value (RFC 9110
+// §5.5); a server or log further on might cut or keep them. HTAB is allowed in values.
+inline bool hasControl(QByteArrayView text, bool allowTab)
+{
+    return std::any_of(text.begin(), text.end(), [allowTab](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && !(allowTab && u == '\t')) || u == 0x7f;
+    });
+}
+
+/// "name: value" with a token for a name and no control character in the value.
+inline bool isFieldLine(QByteArrayView line)
+{
+    const qsizetype colon = line.indexOf(':');
+    return colon > 0 && isToken(line.first(colon)) && !hasControl(line.sliced(colon + 1), true);
+}
+
+} // namespace kiket::http
