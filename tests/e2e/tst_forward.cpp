@@ -157,6 +157,28 @@ private slots:
         QCOMPARE(answer.body, QByteArray("{\"a\":1}\r\n"));
     }
 
+    // An answer whose framing cannot be read is a 502 with the reason, at once: a negative chunk
+    // size once made the forwarder loop, growing without end.
+    void malformedAnswersAreToldApart()
+    {
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), 1, *m_captures,
+                                      "127.0.0.1", 0))
+                            .value();
+        for (const auto &[reply, reason] :
+            { std::pair<QByteArray, QString>("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nab\r\n0\r\n\r\n",
+                  QStringLiteral("Invalid chunk size")),
+                std::pair<QByteArray, QString>("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}",
+                    QStringLiteral("Invalid Content-Length in the answer")) }) {
+            RecordingServer extension;
+            extension.reply = reply;
+            QVERIFY(listener->useForward(extension.port, 5000).ok());
+            const HttpResponse answer = testing::send(listener->port(), delivery());
+            QCOMPARE(answer.status, 502);
+            QVERIFY2(answer.jsonObject()["error"].toString().contains(reason), answer.body.constData());
+            QVERIFY(m_captures->load().last().error.contains(reason));
+        }
+    }
+
     void extensionDownOrSlow()
     {
         QTcpServer probe;

@@ -1,5 +1,7 @@
 #include "forwarder.h"
 
+#include "chunkeddecoder.h"
+
 #include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -9,6 +11,9 @@
 namespace kiket::devkit {
 
 namespace {
+
+// An extension's answer is read into memory; past this it is refused.
+constexpr qint64 kMaxAnswerBytes = 64 * 1024 * 1024;
 
 // The request as bytes on the wire: a body the server already de-chunked goes with its length.
 QByteArray wireRequest(const HttpRequest &r)
@@ -33,37 +38,18 @@ QByteArray wireRequest(const HttpRequest &r)
     return out.append(r.body);
 }
 
-// Decodes a chunked body starting at data[from]; false while incomplete.
-bool dechunk(const QByteArray &data, qsizetype from, QByteArray *body)
-{
-    body->clear();
-    qsizetype at = from;
-    for (;;) {
-        const qsizetype lineEnd = data.indexOf("\r\n", at);
-        if (lineEnd < 0)
-            return false;
-        bool ok = false;
-        const qsizetype size
-            = data.mid(at, lineEnd - at).split(';').first().trimmed().toLongLong(&ok, 16);
-        if (!ok)
-            return false;
-        at = lineEnd + 2;
-        if (size == 0)
-            return data.indexOf("\r\n\r\n", at - 2) >= 0; // the trailer ends with an empty line
-        if (data.size() < at + size + 2)
-            return false;
-        body->append(data.mid(at, size));
-        at += size + 2;
-    }
-}
-
 } // namespace
 
-bool parseResponse(const QByteArray &data, bool closed, HttpResponse *out)
+AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out, QString *error)
 {
+    const auto malformed = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return AnswerState::Malformed;
+    };
     const qsizetype headEnd = data.indexOf("\r\n\r\n");
     if (headEnd < 0)
-        return false;
+        return AnswerState::Incomplete;
     const QByteArrayView head = QByteArrayView(data).first(headEnd);
     qsizetype lineEnd = head.indexOf('\n');
     const QByteArrayView statusLine = head.first(lineEnd < 0 ? head.size() : lineEnd).trimmed();
@@ -84,22 +70,39 @@ bool parseResponse(const QByteArray &data, bool closed, HttpResponse *out)
                 line.sliced(colon + 1).trimmed().toByteArray() });
     }
     const qsizetype bodyStart = headEnd + 4;
-    if (out->status == 204 || out->status == 304 || out->status / 100 == 1) {
-        out->body.clear();
-        return true;
+    out->body.clear();
+    if (out->status == 204 || out->status == 304 || out->status / 100 == 1)
+        return AnswerState::Complete;
+    if (headerValue(out->headers, "transfer-encoding").toLower().contains("chunked")) {
+        ChunkedDecoder decoder(kMaxAnswerBytes, 16 * 1024, true);
+        QByteArrayView rest = QByteArrayView(data).sliced(bodyStart);
+        switch (decoder.feed(&rest, &out->body)) {
+        case ChunkedDecoder::Status::Done:
+            return AnswerState::Complete;
+        case ChunkedDecoder::Status::NeedMore:
+            return AnswerState::Incomplete;
+        case ChunkedDecoder::Status::Malformed:
+            return malformed(decoder.error());
+        case ChunkedDecoder::Status::TooLarge:
+            return malformed(QStringLiteral("The answer is larger than %1 MiB").arg(kMaxAnswerBytes >> 20));
+        }
     }
-    if (headerValue(out->headers, "transfer-encoding").toLower().contains("chunked"))
-        return dechunk(data, bodyStart, &out->body);
-    const QByteArray length = headerValue(out->headers, "content-length");
+    const QByteArray length = headerValue(out->headers, "content-length").trimmed();
     if (!length.isEmpty()) {
-        const qsizetype n = length.trimmed().toLongLong();
-        if (data.size() < bodyStart + n)
-            return false;
+        bool ok = length.size() <= 15;
+        for (char c : length)
+            ok = ok && c >= '0' && c <= '9';
+        if (!ok)
+            return malformed(QStringLiteral("Invalid Content-Length in the answer: %1")
+                                 .arg(QString::fromLatin1(length.left(40))));
+        const qint64 n = length.toLongLong();
+        if (data.size() - bodyStart < n)
+            return AnswerState::Incomplete;
         out->body = data.mid(bodyStart, n);
-        return true;
+        return AnswerState::Complete;
     }
     out->body = data.mid(bodyStart);
-    return closed;
+    return closed ? AnswerState::Complete : AnswerState::Incomplete;
 }
 
 UpstreamPool::~UpstreamPool()
@@ -160,10 +163,18 @@ void Call::begin(QTcpSocket *pooled)
         socket, &QTcpSocket::connected, [self] { self->socket->write(self->result.bytesSent); });
     QObject::connect(socket, &QTcpSocket::readyRead, [self] {
         self->received += self->socket->readAll();
-        if (parseResponse(self->received, false, &self->result.response)) {
-            const bool keep
-                = headerValue(self->result.response.headers, "connection").toLower() != "close";
-            self->finish({}, keep);
+        QString why;
+        switch (parseResponse(self->received, false, &self->result.response, &why)) {
+        case AnswerState::Incomplete:
+            break;
+        case AnswerState::Complete:
+            self->finish({}, headerValue(self->result.response.headers, "connection").toLower() != "close");
+            break;
+        case AnswerState::Malformed:
+            self->result.response = {};
+            self->result.response.status = 0;
+            self->finish(QStringLiteral("The extension's answer is malformed: %1").arg(why), false);
+            break;
         }
     });
     QObject::connect(socket, &QTcpSocket::errorOccurred,
@@ -180,7 +191,7 @@ void Call::failed(QAbstractSocket::SocketError error)
         return;
     received += socket->readAll();
     if (error == QAbstractSocket::RemoteHostClosedError
-        && parseResponse(received, true, &result.response)) {
+        && parseResponse(received, true, &result.response) == AnswerState::Complete) {
         finish({}, false);
         return;
     }
