@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace kiket {
 
 namespace {
@@ -60,6 +62,19 @@ QByteArray signJwt(const QJsonObject &claims, const EcKey &key, const QString &k
     return input + '.' + base64Url(key.sign(input));
 }
 
+namespace {
+
+// A time claim in seconds; numbers past any real date are held at ±9e15 (year 285 million), so
+// sums with a leeway never overflow.
+qint64 secondsOf(const QJsonValue &value)
+{
+    constexpr double kLimit = 9e15;
+    const double seconds = value.isString() ? value.toString().toDouble() : value.toDouble();
+    return qint64(qBound(-kLimit, std::isnan(seconds) ? 0.0 : seconds, kLimit));
+}
+
+} // namespace
+
 RuntimeClaims RuntimeClaims::fromJson(const QJsonObject &c)
 {
     RuntimeClaims r;
@@ -74,8 +89,8 @@ RuntimeClaims RuntimeClaims::fromJson(const QJsonObject &c)
     r.jti = c.value(QStringLiteral("jti")).toString();
     for (const QJsonValue &s : c.value(QStringLiteral("scopes")).toArray())
         r.scopes.append(s.toString());
-    r.iat = c.value(QStringLiteral("iat")).toVariant().toLongLong();
-    r.exp = c.value(QStringLiteral("exp")).toVariant().toLongLong();
+    r.iat = secondsOf(c.value(QStringLiteral("iat")));
+    r.exp = secondsOf(c.value(QStringLiteral("exp")));
     return r;
 }
 
@@ -249,7 +264,7 @@ TokenVerdict TokenVerifier::verify(
         return v;
     }
     const QJsonValue nbf = jwt.claims.value(QStringLiteral("nbf"));
-    if (!nbf.isUndefined() && (!nbf.isDouble() || t + m_leeway < qint64(nbf.toDouble()))) {
+    if (!nbf.isUndefined() && (!nbf.isDouble() || t + m_leeway < secondsOf(nbf))) {
         v.reason = nbf.isDouble() ? QStringLiteral("not valid yet (nbf is in the future)")
                                   : QStringLiteral("nbf claim is not a number");
         return v;
