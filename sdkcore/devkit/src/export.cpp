@@ -220,9 +220,14 @@ Exchange redacted(const Exchange &exchange, const QList<QByteArray> &also)
     e.responseHeaders = redactHeaders(e.responseHeaders);
     e.requestBody = redactBody(e.requestBody, secretsEndpoint);
     e.responseBody = redactBody(e.responseBody, secretsEndpoint);
-    for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders })
-        for (auto &header : *headers)
+    // Wherever a secret value stands, even where no secret belongs (a header name, the method).
+    for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders }) {
+        for (auto &header : *headers) {
+            replaceValues(header.first, values);
             replaceValues(header.second, values);
+        }
+    }
+    replaceValues(e.method, values);
     replaceValues(e.target, values);
     replaceValues(e.requestBody, values);
     replaceValues(e.responseBody, values);
