@@ -145,12 +145,13 @@ void FrontServer::answer(const HttpRequest &request, const Responder &responder,
         e.authCause = verdict.causeName();
         e.authDetail = verdict.explanation();
     }
-    // Answered once it is on disk; deliveries arriving meanwhile share the commit.
+    // Answered once it is on disk (and observed, so a suite that reads the answer finds its
+    // capture); deliveries arriving meanwhile share the commit.
     m_captures.appendQueued(e, m_receiver, [this, e, responder, response](qint64 id) mutable {
         e.id = id;
-        responder.send(response);
         if (m_onCaptured)
             m_onCaptured(e);
+        responder.send(response);
     });
 }
 
