@@ -1,6 +1,7 @@
 #include "frontserver.h"
 
 #include "forwarder.h"
+#include "refusalcapture.h"
 
 #include <kiket/hmac.h>
 
@@ -29,7 +30,7 @@ FrontServer::FrontServer(FrontTarget target, CaptureWriter &captures, CaptureHoo
 {
     m_thread.setObjectName(QStringLiteral("kiket-listener"));
     m_thread.start();
-    m_server = new HttpServer;
+    m_server = new HttpServer(m_target.limits);
     m_server->moveToThread(&m_thread);
     m_receiver = new QObject;
     m_receiver->moveToThread(&m_thread);
@@ -37,6 +38,9 @@ FrontServer::FrontServer(FrontTarget target, CaptureWriter &captures, CaptureHoo
     m_server->setHandler([this](const HttpRequest &request, const Responder &responder) {
         handle(request, responder);
     });
+    auto refusals = std::make_shared<RefusalCapture>(
+        m_captures, m_receiver, handlerKindName(m_target.kind), m_onCaptured);
+    m_server->setRefusalObserver([refusals](const Refusal &refusal) { (*refusals)(refusal); });
 }
 
 FrontServer::~FrontServer()

@@ -21,6 +21,7 @@ struct FrontTarget
     QList<CannedAnswer> canned; ///< Canned: the answers; forward: those while nothing answers.
     QByteArray webhookSecret; ///< To show each delivery's signature verdict (not enforced here).
     QList<QByteArray> rotatingSecrets; ///< Accepted as well during a rotation.
+    ServerLimits limits; ///< The same as the in-process server's.
 };
 
 /// The listener's server for the forward and canned targets, on a thread of its own. Every

@@ -2,6 +2,7 @@
 
 #include "frontserver.h"
 #include "modulewatch.h"
+#include "refusalcapture.h"
 
 namespace kiket::devkit {
 
@@ -50,6 +51,9 @@ Result<std::unique_ptr<Sdk>> Listener::makeSdk(const ExtensionPlugin &plugin) co
     auto registered = plugin.registerInto(*sdk);
     if (!registered)
         return registered.error();
+    auto refusals = std::make_shared<RefusalCapture>(
+        *m_captures, m_refusalReceiver.get(), QStringLiteral("in-process"), m_onCaptured);
+    sdk->setRefusalObserver([refusals](const Refusal &refusal) { (*refusals)(refusal); });
     // Runs on the worker before the answer leaves, so an answered delivery is always on disk.
     sdk->setObserver([captures = m_captures, onCaptured = m_onCaptured](
                          const HttpRequest &request, const DeliveryOutcome &outcome) {
@@ -85,6 +89,7 @@ std::unique_ptr<Listener> Listener::make(const SdkOptions &options, CaptureWrite
     listener->m_onCaptured = std::move(onCaptured);
     listener->m_host = host;
     listener->m_port = port;
+    listener->m_refusalReceiver = std::make_unique<QObject>();
     return listener;
 }
 
@@ -133,6 +138,7 @@ std::unique_ptr<FrontServer> Listener::makeFront(
     if (config)
         target.webhookSecret = config.value().webhookSecret.toUtf8();
     target.rotatingSecrets = m_options.rotatingWebhookSecrets;
+    target.limits = m_options.limits;
     return std::make_unique<FrontServer>(target, *m_captures, m_onCaptured);
 }
 

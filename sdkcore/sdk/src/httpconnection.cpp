@@ -59,12 +59,13 @@ QByteArray serialiseResponse(const HttpResponse &response, bool headRequest, boo
     return out;
 }
 
-HttpConnection::HttpConnection(
-    PeerSocket *socket, const ServerLimits &limits, const RequestSink *sink, quint64 id)
+HttpConnection::HttpConnection(PeerSocket *socket, const ServerLimits &limits,
+    const RequestSink *sink, const RefusalObserver *observer, quint64 id)
     : QObject(socket)
     , m_socket(socket)
     , m_limits(limits)
     , m_sink(sink)
+    , m_observer(observer)
     , m_id(id)
     , m_peer(socket->peerAddress())
     , m_timer(new QTimer(this))
@@ -142,7 +143,7 @@ void HttpConnection::readAndParse()
             break;
         case RequestParser::Status::Refused: {
             const RequestParser::Refusal &refusal = m_parser.refusal();
-            reject(refusal.status, refusal.message, refusal.discard - rest.size());
+            reject(refusal.status, refusal.message, refusal.discard - rest.size(), refusal.headBytes);
             return;
         }
         }
@@ -199,10 +200,19 @@ void HttpConnection::finishResponse(quint64 seq, const QByteArray &bytes, bool c
 
 // The refusal is the answer to the request being read: it leaves after the answers to those
 // before it, and the connection closes behind it (after the client's discarded bytes, if any).
-void HttpConnection::reject(int status, const QString &message, qint64 discard)
+void HttpConnection::reject(int status, const QString &message, qint64 discard, QByteArray headBytes)
 {
     m_state = discard > 0 ? State::Discard : State::Closing;
     m_discardRemaining = discard;
+    if (m_observer && *m_observer) {
+        Refusal refusal { QDateTime::currentDateTimeUtc(), status, message, {}, std::move(headBytes) };
+        RequestHead head = m_parser.takeHead();
+        refusal.request.method = std::move(head.method);
+        refusal.request.target = std::move(head.target);
+        refusal.request.headers = std::move(head.headers);
+        refusal.request.peer = m_peer;
+        (*m_observer)(refusal);
+    }
     const QByteArray answer = serialiseResponse(HttpResponse::error(status, message), false, true);
     finishResponse(m_nextSeq++, answer, discard <= 0);
 }
@@ -215,17 +225,17 @@ void HttpConnection::onTick()
     const bool midRequest = m_state == State::Reading && m_parser.midRequest();
     if (midRequest && m_requestStarted.isValid()
         && m_requestStarted.elapsed() > m_limits.requestTimeoutMs) {
-        reject(408, QStringLiteral("Request not completed in time"), 0);
+        reject(408, QStringLiteral("Request not completed in time"), 0, m_parser.pendingHead());
         return;
     }
     const bool midHead = m_state == State::Reading && m_parser.midHead();
     if (midHead && m_requestStarted.elapsed() > headTimeoutMs(m_limits)) {
-        reject(408, QStringLiteral("Request head not completed in time"), 0);
+        reject(408, QStringLiteral("Request head not completed in time"), 0, m_parser.pendingHead());
         return;
     }
     if (m_lastActivity.elapsed() > m_limits.idleTimeoutMs) {
         if (midRequest)
-            reject(408, QStringLiteral("Request timed out: no data received"), 0);
+            reject(408, QStringLiteral("Request timed out: no data received"), 0, m_parser.pendingHead());
         else if (m_state == State::Discard)
             m_socket->abort();
         else
@@ -233,10 +243,12 @@ void HttpConnection::onTick()
     }
 }
 
-ConnectionServer::ConnectionServer(const ServerLimits &limits, RequestSink sink, QObject *parent)
+ConnectionServer::ConnectionServer(
+    const ServerLimits &limits, RequestSink sink, const RefusalObserver *observer, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
     , m_sink(std::move(sink))
+    , m_observer(observer)
 { }
 
 void ConnectionServer::incomingConnection(qintptr descriptor)
@@ -246,12 +258,15 @@ void ConnectionServer::incomingConnection(qintptr descriptor)
     const QHostAddress peer = socket->peerAddress();
     const bool full = m_open >= m_limits.maxConnections;
     if (full || m_perPeer.value(peer) >= perPeerCap(m_limits)) {
-        socket->write(serialiseResponse(HttpResponse::error(503,
-                                            full ? QStringLiteral("Too many connections")
-                                                 : QStringLiteral("Too many connections from "
-                                                                  "this address")),
-            false, true));
+        const QString reason = full ? QStringLiteral("Too many connections")
+                                    : QStringLiteral("Too many connections from this address");
+        socket->write(serialiseResponse(HttpResponse::error(503, reason), false, true));
         socket->disconnectFromHost();
+        if (m_observer && *m_observer) {
+            Refusal refusal { QDateTime::currentDateTimeUtc(), 503, reason, {}, {} };
+            refusal.request.peer = peer;
+            (*m_observer)(refusal);
+        }
         return;
     }
     ++m_open;
@@ -261,7 +276,7 @@ void ConnectionServer::incomingConnection(qintptr descriptor)
         if (--m_perPeer[peer] <= 0)
             m_perPeer.remove(peer);
     });
-    auto *connection = new HttpConnection(socket, m_limits, &m_sink, m_nextId++);
+    auto *connection = new HttpConnection(socket, m_limits, &m_sink, m_observer, m_nextId++);
     emit connectionOpened(connection);
 }
 

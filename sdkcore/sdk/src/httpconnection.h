@@ -30,9 +30,9 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    /// Watches the socket (and becomes its child); sink must outlive the connection.
-    HttpConnection(
-        PeerSocket *socket, const ServerLimits &limits, const RequestSink *sink, quint64 id);
+    /// Watches the socket (and becomes its child); sink and observer must outlive the connection.
+    HttpConnection(PeerSocket *socket, const ServerLimits &limits, const RequestSink *sink,
+        const RefusalObserver *observer, quint64 id);
 
     quint64 id() const { return m_id; }
     const QHostAddress &peer() const { return m_peer; }
@@ -45,7 +45,7 @@ private:
     void onTick();
     void readAndParse();
     void complete();
-    void reject(int status, const QString &message, qint64 discard);
+    void reject(int status, const QString &message, qint64 discard, QByteArray headBytes = {});
     // The client sends nothing more: the answers it is owed still go out, then the socket closes.
     void closeWhenAnswered();
     void markActivity() { m_lastActivity.start(); }
@@ -56,6 +56,7 @@ private:
     PeerSocket *m_socket;
     ServerLimits m_limits;
     const RequestSink *m_sink;
+    const RefusalObserver *m_observer;
     quint64 m_id;
     QHostAddress m_peer;
     QTimer *m_timer;
@@ -77,7 +78,9 @@ class ConnectionServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    ConnectionServer(const ServerLimits &limits, RequestSink sink, QObject *parent = nullptr);
+    /// observer may be empty; it must outlive the server.
+    ConnectionServer(const ServerLimits &limits, RequestSink sink, const RefusalObserver *observer,
+        QObject *parent = nullptr);
     int openConnections() const { return m_open; }
 
 signals:
@@ -89,6 +92,7 @@ protected:
 private:
     ServerLimits m_limits;
     RequestSink m_sink;
+    const RefusalObserver *m_observer;
     int m_open = 0;
     QHash<QHostAddress, int> m_perPeer;
     quint64 m_nextId = 1;

@@ -97,6 +97,7 @@ struct HttpServer::Private
 {
     ServerLimits limits;
     Handler handler;
+    RefusalObserver refusalObserver;
     ConnectionServer *tcp = nullptr;
     ResponseChannel *channel = nullptr;
     std::shared_ptr<ChannelLifetime> lifetime = std::make_shared<ChannelLifetime>();
@@ -150,6 +151,11 @@ void HttpServer::setHandler(Handler handler)
     d->handler = std::move(handler);
 }
 
+void HttpServer::setRefusalObserver(RefusalObserver observer)
+{
+    d->refusalObserver = std::move(observer);
+}
+
 Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
 {
     close();
@@ -159,7 +165,7 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
         [p](HttpConnection *connection, RequestHead &&head, QByteArray &&body, quint64 seq) {
             p->onRequest(connection, std::move(head), std::move(body), seq);
         },
-        this);
+        &d->refusalObserver, this);
     connect(tcp, &ConnectionServer::connectionOpened, d->channel, [p](HttpConnection *c) {
         const quint64 id = c->id();
         p->channel->connections.insert(id, c);

@@ -202,13 +202,13 @@ RequestParser::Status RequestParser::judgeHead(QByteArrayView seen, qsizetype fr
     // up to the byte that passes it.
     const qsizetype judged = fits ? found + 2 : qMin<qsizetype>(seen.size(), cap + 1);
     if (hasBareLineEnd(seen.first(judged), from))
-        return refuse(400, kBareLf);
+        return refuse(400, kBareLf, 0, seen);
     if (fits) {
         *end = found;
         return Status::Complete;
     }
     if (seen.size() > cap)
-        return refuse(431, QStringLiteral("Request header too large"));
+        return refuse(431, QStringLiteral("Request header too large"), 0, seen);
     return Status::NeedMore;
 }
 
@@ -218,7 +218,7 @@ RequestParser::Status RequestParser::headComplete(QByteArrayView head)
     m_body = QByteArray();
     QString error;
     if (!parseHead(head, &m_head, &error))
-        return refuse(400, error);
+        return refuse(400, error, 0, head);
     // Where a request's body ends must be read one way only (RFC 9112 §6.3): anything two
     // parsers could read differently is refused rather than guessed at.
     const QList<QByteArray> lengths = headerValues(m_head.headers, "content-length");
@@ -258,12 +258,13 @@ RequestParser::Status RequestParser::headComplete(QByteArrayView head)
                                                                               : Status::NeedMore;
 }
 
-RequestParser::Status RequestParser::refuse(int status, const QString &message, qint64 discard)
+RequestParser::Status RequestParser::refuse(
+    int status, const QString &message, qint64 discard, QByteArrayView head)
 {
     m_step = Step::Refused;
+    m_refusal = { status, message, discard, head.first(qMin<qsizetype>(head.size(), 1024)).toByteArray() };
     m_headBuffer.clear();
     m_body.clear();
-    m_refusal = { status, message, discard };
     return Status::Refused;
 }
 

@@ -35,12 +35,14 @@ public:
         int status = 0;
         QString message;
         qint64 discard = 0;
+        QByteArray headBytes; ///< The first bytes of a head that could not be read, at most 1 KiB.
     };
 
     explicit RequestParser(const ServerLimits &limits);
 
     /// Takes bytes from the front of data until a request completes or more are needed.
     Status feed(QByteArrayView *data);
+    /// The request's head; after a refusal, as far as it was read.
     RequestHead takeHead() { return std::exchange(m_head, {}); }
     QByteArray takeBody() { return std::exchange(m_body, {}); }
     const Refusal &refusal() const { return m_refusal; }
@@ -53,6 +55,8 @@ public:
     bool midRequest() const { return !idle() && m_step != Step::Refused; }
     /// True when a partial head is waiting for more bytes.
     bool midHead() const { return m_step == Step::Head && !m_headBuffer.isEmpty(); }
+    /// The first bytes (at most 1 KiB) of a head still arriving.
+    QByteArray pendingHead() const { return m_headBuffer.left(1024); }
     /// Counts the requests begun: a caller times each from the moment this changes.
     quint64 requestsBegun() const { return m_begun; }
 
@@ -61,7 +65,7 @@ private:
     Status readHead(QByteArrayView *data);
     Status judgeHead(QByteArrayView seen, qsizetype from, qsizetype *end);
     Status headComplete(QByteArrayView head);
-    Status refuse(int status, const QString &message, qint64 discard = 0);
+    Status refuse(int status, const QString &message, qint64 discard = 0, QByteArrayView head = {});
 
     ServerLimits m_limits;
     Step m_step = Step::Head;

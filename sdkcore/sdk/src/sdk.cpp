@@ -128,6 +128,11 @@ void Sdk::setObserver(std::function<void(const HttpRequest &, const DeliveryOutc
     d->observer = std::move(observer);
 }
 
+void Sdk::setRefusalObserver(RefusalObserver observer)
+{
+    d->refusalObserver = std::move(observer);
+}
+
 Result<quint16> Sdk::start(const QString &host, quint16 port)
 {
     if (d->configError)
@@ -159,8 +164,10 @@ Result<quint16> Sdk::start(const QString &host, quint16 port)
         }
         if (d->queued.fetchAndAddRelaxed(1) >= d->options.maxQueuedDeliveries) {
             d->queued.fetchAndAddRelaxed(-1);
-            responder.send(HttpResponse::error(
-                503, QStringLiteral("Server busy: too many deliveries waiting")));
+            const QString reason = QStringLiteral("Server busy: too many deliveries waiting");
+            responder.send(HttpResponse::error(503, reason));
+            if (d->refusalObserver)
+                d->refusalObserver({ QDateTime::currentDateTimeUtc(), 503, reason, request, {} });
             return;
         }
         d->pool->start([this, request, responder] {
@@ -168,6 +175,7 @@ Result<quint16> Sdk::start(const QString &host, quint16 port)
             d->queued.fetchAndAddRelaxed(-1);
         });
     });
+    server->setRefusalObserver(d->refusalObserver);
     Result<quint16> bound = Error {};
     QMetaObject::invokeMethod(
         server, [&] { bound = server->listen(address, port); }, Qt::BlockingQueuedConnection);

@@ -28,6 +28,7 @@ struct Sdk::Private
     std::shared_ptr<JwksCache> jwks;
     std::unique_ptr<TokenVerifier> verifier;
     std::function<void(const HttpRequest &, const DeliveryOutcome &)> observer;
+    RefusalObserver refusalObserver;
 
     WorkerPool *pool = nullptr; ///< Lives on the server thread while serving.
     QAtomicInt queued = 0;

@@ -3,6 +3,7 @@
 #include "kiket/http.h"
 #include "kiket/result.h"
 
+#include <QDateTime>
 #include <QHostAddress>
 #include <QObject>
 
@@ -20,6 +21,24 @@ struct ServerLimits
     int idleTimeoutMs = 30000; ///< A connection with no bytes for this long is closed.
     int requestTimeoutMs = 60000; ///< A request must arrive completely within this time.
 };
+
+/// A request the server answered itself, before any handler saw it: too many connections (503),
+/// a head or body past the limits (431, 413), bytes that are not acceptable HTTP/1.1 (400), too
+/// slow (408), or, in an Sdk, too many deliveries waiting (503).
+struct Refusal
+{
+    QDateTime at;
+    int status = 0;
+    QString reason; ///< The words the answer carried.
+    /// As far as it was read: method, target and headers once the head was whole, the body only
+    /// when it was complete; the peer always.
+    HttpRequest request;
+    /// The first bytes (at most 1 KiB) of a head that could not be read as one, else empty.
+    QByteArray headBytes;
+};
+
+/// Called for each refusal; on the server's thread, so it must be quick.
+using RefusalObserver = std::function<void(const Refusal &)>;
 
 class ResponseChannel;
 
@@ -55,6 +74,8 @@ public:
 
     /// Sets the request handler; call before listen().
     void setHandler(Handler handler);
+    /// Sets what is told of the server's own refusals; call before listen().
+    void setRefusalObserver(RefusalObserver observer);
     /// Starts listening; returns the bound port (useful with port 0) or the socket error.
     Result<quint16> listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     /// Stops accepting and drops open connections.

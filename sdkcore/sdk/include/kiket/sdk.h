@@ -4,6 +4,7 @@
 #include "kiket/context.h"
 #include "kiket/hmac.h"
 #include "kiket/http.h"
+#include "kiket/httpserver.h"
 #include "kiket/jwt.h"
 #include "kiket/telemetry.h"
 
@@ -99,6 +100,9 @@ public:
     DeliveryOutcome dispatchDetailed(const HttpRequest &request);
     /// Called on the worker thread after each request is answered.
     void setObserver(std::function<void(const HttpRequest &, const DeliveryOutcome &)> observer);
+    /// Called for requests answered before the pipeline ran (limits, framing, a full queue); on
+    /// the server thread. Call before start().
+    void setRefusalObserver(RefusalObserver observer);
 
     /// The `/health` answer.
     QJsonObject health() const;

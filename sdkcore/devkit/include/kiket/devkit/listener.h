@@ -87,6 +87,9 @@ private:
     QByteArray m_webhookSecret;
     HandlerKind m_kind = HandlerKind::InProcess;
     ExtensionPlugin m_plugin; // the module its handlers come from
+    // Lives on the thread that made the listener: the SDK server's refusals, once stored, reach
+    // the capture hook there. Outlives the SDK server.
+    std::unique_ptr<QObject> m_refusalReceiver;
     std::unique_ptr<Sdk> m_sdk; // in-process; destroyed before the plugin
     std::unique_ptr<FrontServer> m_front; // forward and canned
     std::unique_ptr<ModuleWatch> m_watch;
