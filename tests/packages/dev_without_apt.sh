@@ -34,7 +34,7 @@ printf '#!/bin/sh\nexit 1\n' >"$view/dpkg-query" # nothing is installed
 chmod 755 "$view/dpkg-query"
 out=$(cd "$work" && PATH=$view BUILD_DIR=$work/build setpriv --reuid=65534 --regid=65534 --clear-groups ./dev test 2>&1)
 check "no sudo: exit 1" "exit $?" '^exit 1$'
-check "no sudo: names the packages" "$out" '^\./dev: .*as root, run: apt-get install --no-install-recommends g\+\+ .*qt6-base-dev .*libqt6opengl6-dev .*dbus-daemon libxml2-utils$'
+check "no sudo: names the packages" "$out" '^\./dev: .*as root, run: apt-get install --no-install-recommends g\+\+ .*qt6-base-dev .*libqt6opengl6-dev .*dbus-daemon libxml2-utils .*libhttp-parser-dev$'
 check "no sudo: one line" "$(wc -l <<<"$out")" '^1$'
 
 [ -e "$work/build" ] && { echo "FAIL: ./dev built something"; status=1; }

@@ -1,0 +1,28 @@
+// The forwarder's answer parser reads an extension's answer as it arrives: any bytes, cut
+// anywhere, give "incomplete", "malformed" with a reason, or an answer whose body lies within
+// what arrived; once complete or malformed, more bytes do not change that.
+#include "forwarder.h"
+#include "fuzzing.h"
+
+using namespace kiket::fuzz;
+using kiket::devkit::AnswerState;
+
+KIKET_FUZZ_TARGET(data, size)
+{
+    StreamInput in(data, size);
+    kiket::HttpResponse answer;
+    QString why;
+    AnswerState first = AnswerState::Incomplete;
+    for (qsizetype at = 0; at < in.stream.size() && first == AnswerState::Incomplete; at += in.cut(64)) {
+        first = kiket::devkit::parseResponse(in.stream.first(at), false, &answer, &why);
+        if (first == AnswerState::Complete)
+            check(answer.body.size() <= at, "a body longer than what arrived");
+        if (first == AnswerState::Malformed)
+            check(!why.isEmpty(), "malformed without a reason");
+    }
+    const AnswerState last = kiket::devkit::parseResponse(in.stream, true, &answer, &why);
+    check(answer.body.size() <= in.stream.size(), "a body longer than what arrived");
+    if (first != AnswerState::Incomplete)
+        check(last == first, "more bytes changed a finished answer");
+    return 0;
+}
