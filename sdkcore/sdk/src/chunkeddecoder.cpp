@@ -32,6 +32,14 @@ qint64 chunkSize(QByteArrayView line)
     return size;
 }
 
+// Fields that frame a message have no place in a trailer (RFC 9110 §6.5.1): a parser that
+// merged them would read the message differently.
+bool framesTheMessage(QByteArrayView fieldLine)
+{
+    const QByteArray name = fieldLine.first(fieldLine.indexOf(':')).toByteArray().toLower();
+    return name == "content-length" || name == "transfer-encoding";
+}
+
 } // namespace
 
 ChunkedDecoder::ChunkedDecoder(qint64 maxBody, qint64 maxTrailer, bool lenientLineEnds)
@@ -135,6 +143,8 @@ ChunkedDecoder::Status ChunkedDecoder::feed(QByteArrayView *data, QByteArray *bo
             const bool end = line.isEmpty();
             if (!end && !m_lenient && !http::isFieldLine(line))
                 return fail(QStringLiteral("Malformed trailer line in the chunked body"));
+            if (!end && !m_lenient && framesTheMessage(line))
+                return fail(QStringLiteral("A trailer may not carry Content-Length or Transfer-Encoding"));
             m_trailerBytes += line.size() + 2;
             m_partial.clear();
             if (end)
