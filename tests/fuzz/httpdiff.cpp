@@ -185,7 +185,7 @@ QString disagreement(const Framing &ours, const Framing &reference)
 {
     const qsizetype both = qMin(ours.requests.size(), reference.requests.size());
     for (qsizetype i = 0; i < both; ++i) {
-        if (!(ours.requests[i] == reference.requests[i]))
+        if (!ours.requests[i].sameAs(reference.requests[i]))
             return QStringLiteral("request %1 differs: ours %2, reference %3")
                 .arg(i + 1)
                 .arg(describe(ours.requests[i]), describe(reference.requests[i]));
