@@ -119,6 +119,9 @@ private slots:
         QTest::newRow("space before colon")
             << "POST /webhooks/a HTTP/1.1\r\nContent-Length : 2\r\n\r\n{}" + hidden
             << QByteArray("Malformed header line");
+        QTest::newRow("space in a chunk size")
+            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2 \r\n{}\r\n0\r\n\r\n" + hidden
+            << QByteArray("Invalid chunk size");
         QTest::newRow("length in the trailer")
             << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nContent-Length: 9\r\n\r\n" + hidden
             << QByteArray("may not carry Content-Length");

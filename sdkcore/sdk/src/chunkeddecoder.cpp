@@ -10,13 +10,19 @@ constexpr qint64 kMaxSizeLine = 4096; // hex digits plus chunk extensions
 const QString kBadLineEnd = QStringLiteral(
     "Bad line ending in the chunked body: LF alone or a CR alone; HTTP/1.1 needs CRLF");
 
-// "1a;name=value" -> 26; -1 when it is not a chunk size.
-qint64 chunkSize(QByteArrayView line)
+// "1a;name=value" -> 26; -1 when it is not a chunk size. Strictly, the hex digits stand alone
+// before the ';' (no whitespace: RFC 9112 lets a reader skip some, Node's parser refuses it, and
+// two readers that differ on it read different chunks); the extensions hold no control character.
+qint64 chunkSize(QByteArrayView line, bool strict)
 {
     const qsizetype semicolon = line.indexOf(';');
-    if (semicolon >= 0)
+    if (semicolon >= 0) {
+        if (strict && http::hasControl(line.sliced(semicolon + 1), true))
+            return -1;
         line = line.first(semicolon);
-    line = line.trimmed();
+    }
+    if (!strict)
+        line = line.trimmed();
     if (line.isEmpty() || line.size() > 15)
         return -1;
     qint64 size = 0;
@@ -100,7 +106,7 @@ ChunkedDecoder::Status ChunkedDecoder::feed(QByteArrayView *data, QByteArray *bo
             const Line taken = takeLine(data, kMaxSizeLine, &line);
             if (taken != Line::Complete)
                 return notALine(taken, QStringLiteral("Chunk size line too long"));
-            const qint64 size = chunkSize(line);
+            const qint64 size = chunkSize(line, !m_lenient);
             m_partial.clear();
             if (size < 0)
                 return fail(QStringLiteral("Invalid chunk size"));
