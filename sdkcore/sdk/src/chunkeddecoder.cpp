@@ -67,7 +67,7 @@ ChunkedDecoder::Line ChunkedDecoder::takeLine(QByteArrayView *data, qint64 cap, 
             newline < 0 ? data->size() : newline + 1, cap + 1 - m_partial.size());
         for (qsizetype i = 0; i < judged; ++i) {
             const char previous = i > 0 ? data->at(i - 1) : m_partial.isEmpty() ? '\0' : m_partial.back();
-            if ((previous == '\r') != (data->at(i) == '\n'))
+            if (http::breaksCrlf(previous, data->at(i)))
                 return Line::BadEnd;
         }
     }

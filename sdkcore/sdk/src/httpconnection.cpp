@@ -205,13 +205,8 @@ void HttpConnection::reject(int status, const QString &message, qint64 discard, 
     m_state = discard > 0 ? State::Discard : State::Closing;
     m_discardRemaining = discard;
     if (m_observer && *m_observer) {
-        Refusal refusal { QDateTime::currentDateTimeUtc(), status, message, {}, std::move(headBytes) };
-        RequestHead head = m_parser.takeHead();
-        refusal.request.method = std::move(head.method);
-        refusal.request.target = std::move(head.target);
-        refusal.request.headers = std::move(head.headers);
-        refusal.request.peer = m_peer;
-        (*m_observer)(refusal);
+        (*m_observer)({ QDateTime::currentDateTimeUtc(), status, message,
+            m_parser.takeHead().toRequest({}, m_peer), std::move(headBytes) });
     }
     const QByteArray answer = serialiseResponse(HttpResponse::error(status, message), false, true);
     finishResponse(m_nextSeq++, answer, discard <= 0);

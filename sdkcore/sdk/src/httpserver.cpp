@@ -112,12 +112,7 @@ struct HttpServer::Private
         state->close = !head.keepAlive;
         Responder responder;
         responder.m_state = std::move(state);
-        HttpRequest request;
-        request.method = std::move(head.method);
-        request.target = std::move(head.target);
-        request.headers = std::move(head.headers);
-        request.body = std::move(body);
-        request.peer = connection->peer();
+        const HttpRequest request = std::move(head).toRequest(std::move(body), connection->peer());
         if (handler)
             handler(request, responder);
         else

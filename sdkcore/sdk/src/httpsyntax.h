@@ -34,6 +34,13 @@ inline bool hasControl(QByteArrayView text, bool allowTab)
     });
 }
 
+/// Whether two bytes in a row break CRLF line endings: a CR not followed by LF, or an LF not
+/// preceded by CR (pass '\0' as previous at the start of a line).
+inline bool breaksCrlf(char previous, char c)
+{
+    return (previous == '\r') != (c == '\n');
+}
+
 /// "name: value" with a token for a name and no control character in the value.
 inline bool isFieldLine(QByteArrayView line)
 {

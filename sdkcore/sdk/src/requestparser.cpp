@@ -16,10 +16,8 @@ using http::isToken;
 // way, and strict ones wait for CRLF; answering at once says why instead of timing out.
 bool hasBareLineEnd(QByteArrayView head, qsizetype from = 0)
 {
-    for (qsizetype i = qMax<qsizetype>(0, from - 1); i < head.size(); ++i) {
-        if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r'))
-            return true;
-        if (head[i] == '\r' && i + 1 < head.size() && head[i + 1] != '\n')
+    for (qsizetype i = from; i < head.size(); ++i) {
+        if (http::breaksCrlf(i > 0 ? head[i - 1] : '\0', head[i]))
             return true;
     }
     return false;

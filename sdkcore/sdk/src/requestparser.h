@@ -16,6 +16,18 @@ struct RequestHead
     QByteArray version;
     HeaderList headers;
     bool keepAlive = true;
+
+    /// The request as handlers see it: this head, the body and the client's address.
+    HttpRequest toRequest(QByteArray &&body, const QHostAddress &peer) &&
+    {
+        HttpRequest request;
+        request.method = std::move(method);
+        request.target = std::move(target);
+        request.headers = std::move(headers);
+        request.body = std::move(body);
+        request.peer = peer;
+        return request;
+    }
 };
 
 /// Frames HTTP/1.1 requests out of a byte stream within the limits: no sockets, no timers, so
