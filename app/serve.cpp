@@ -1,7 +1,7 @@
 // `serve`: an extension folder headless — sandbox, listener, the extension's process — as NDJSON.
 #include "commands.h"
+#include "ndjsonprinter.h"
 
-#include <kiket/devkit/export.h>
 #include <kiket/devkit/session.h>
 #include <kiket/sdk.h>
 
@@ -10,16 +10,6 @@
 #include <QTextStream>
 
 namespace {
-
-// One NDJSON line per exchange on stdout, from whichever thread captured it; secrets redacted.
-void printExchange(const kiket::devkit::Exchange &exchange)
-{
-    static QMutex mutex;
-    QMutexLocker lock(&mutex);
-    QTextStream out(stdout);
-    out << kiket::devkit::toNdjson({ exchange });
-    out.flush();
-}
 
 void printMessage(const QString &message)
 {
@@ -45,7 +35,7 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
         "Runs an extension folder: the sandbox platform, the listener and, for extensions with "
         "their own\nserver, the extension itself (as .kiket/workbench.yaml says, or as detected). "
         "Prints one NDJSON\nline per exchange and per line the extension prints on stdout "
-        "(secrets redacted); messages go\nto stderr. Stops on SIGINT or SIGTERM, stopping the "
+        "(secrets redacted; none with --quiet); messages\ngo to stderr. Stops on SIGINT or SIGTERM, stopping the "
         "extension too."));
     parser.addPositionalArgument(
         QStringLiteral("folder"), QStringLiteral("Extension folder (default: .)"));
@@ -68,6 +58,8 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
             QStringLiteral("s"), QStringLiteral("60") },
         { QStringLiteral("retention"), QStringLiteral("Exchanges kept in the history."),
             QStringLiteral("n"), QStringLiteral("10000") },
+        { QStringLiteral("quiet"),
+            QStringLiteral("Print no exchanges (they are still captured); messages only.") },
     });
     int code = ExitOk;
     if (!parse(parser, arguments, out, err, &code))
@@ -112,9 +104,16 @@ int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return ExitUsage;
     }
 
+    // Before the session and gone after it: the session's last exchanges are still printed.
+    std::optional<NdjsonPrinter> printer;
+    kiket::devkit::Session::CaptureHook onCaptured;
+    if (!parser.isSet(QStringLiteral("quiet"))) {
+        printer.emplace(stdout);
+        onCaptured = [&printer](const kiket::devkit::Exchange &e) { printer->print(e); };
+    }
     auto opened
         = kiket::devkit::Session::open(parser.positionalArguments().value(0, QStringLiteral(".")),
-            overrides, printExchange, printMessage);
+            overrides, onCaptured, printMessage);
     if (!opened) {
         err << "kiket-workbench: " << opened.error().toString() << Qt::endl;
         return ExitFailed;

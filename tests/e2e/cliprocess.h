@@ -50,7 +50,7 @@ public:
     /// Starts it and waits for its "listening on" line; false when that does not come. Without a
     /// plugin the folder's own configuration decides what runs.
     bool start(const QString &folder, const QString &plugin, const QProcessEnvironment &env,
-        const QString &output = {})
+        const QString &output = {}, const QStringList &extra = {})
     {
         process.setProcessEnvironment(serveEnvironment(env));
         process.setStandardOutputFile(
@@ -58,6 +58,7 @@ public:
         QStringList arguments { "serve", folder, "--port", "0", "--sandbox-port", "0" };
         if (!plugin.isEmpty())
             arguments << "--plugin" << plugin;
+        arguments << extra;
         process.start(QStringLiteral(KIKET_WORKBENCH_BINARY), arguments);
         if (!process.waitForStarted())
             return false;

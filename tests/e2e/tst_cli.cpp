@@ -254,6 +254,31 @@ private slots:
         QCOMPARE(auth, QStringList({ "ok", "mismatch" }));
     }
 
+    void serveQuietCapturesWithoutPrinting()
+    {
+        QTemporaryDir folder;
+        QFile::copy(QStringLiteral(EXAMPLE_MANIFEST), folder.filePath("extension.yaml"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("KIKET_WEBHOOK_SECRET", "serve-secret");
+        const QString output = folder.filePath("quiet.ndjson");
+        ServeProcess serve;
+        QVERIFY2(serve.start(folder.path(), HELLO_PLUGIN, env, output, { "--quiet" }),
+            serve.log.constData());
+        const Run sent = runWorkbench({ "send", "issue.created", "--to", serve.listenerUrl,
+                                          "--folder", folder.path(), "--api-base", serve.sandboxUrl },
+            {}, env);
+        QCOMPARE(sent.code, 0);
+        QCOMPARE(serve.stop(), 0);
+        QFile printed(output);
+        QVERIFY(printed.open(QIODevice::ReadOnly));
+        QCOMPARE(printed.readAll(), QByteArray()); // nothing on stdout
+        const Run exported
+            = runWorkbench({ "export", "--ndjson", "-", "--folder", folder.path() });
+        QCOMPARE(exported.code, 0);
+        QVERIFY2(exported.out.contains("\"kind\":\"delivery\""), exported.out.constData());
+        QVERIFY(exported.out.contains("\"kind\":\"api-call\""));
+    }
+
     void tokenMintAndDecode()
     {
         QTemporaryDir folder;
