@@ -138,6 +138,10 @@ if command -v node >/dev/null; then
 fi
 
 echo
+echo "== Forward target: extension servers as developers write them, through kiket-workbench serve"
+"$here/forward-real.sh" "$build"
+
+echo
 echo "== Workbench window (offscreen): 100,000 exchanges in the capture"
 "$build/bench/kiket-windowbench" open "${CAPTURES:-100000}" 2>/dev/null
 echo

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Forward mode against extension servers written as developers write them: an Express server
+# (bench/extensions/express, as Kiket's Node SDK writes one) and a Python standard-library server
+# (bench/extensions/stdlib-server.py). `kiket-workbench serve` starts the extension on a fixed port;
+# wrk then alternates direct rounds (to that port) with rounds through serve's listener, at 50 and
+# at 1 connection, and serve's own CPU time is read from /proc for each round through it.
+# usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]
+#        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet)
+set -euo pipefail
+build=${1:-build}
+which=${2:-all}
+here=$(cd "$(dirname "$0")" && pwd)
+duration=${DURATION:-5}
+rounds=${ROUNDS:-3}
+workbench=$(cd "$build" && pwd)/app/kiket-workbench
+secret=bench-secret
+body='{"event":"issue.created","issue":{"id":"1","title":"Benchmark","project_id":"proj-1"}}'
+work=$(mktemp -d)
+serve_pid=
+stop_serve() { [ -n "$serve_pid" ] && { kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true; }; serve_pid=; }
+trap 'stop_serve; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_wrk CONNECTIONS URL -> "requests/s p50_us p99_us non2xx"
+run_wrk() {
+    local ts sig out threads=2
+    [ "$1" -eq 1 ] && threads=1
+    ts=$(date +%s)
+    sig=$(printf '%s.%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.*= //')
+    out=$(BODY=$body wrk -t"$threads" -c"$1" -d"${duration}s" --latency -s "$here/post.lua" \
+        -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig" \
+        "$2" 2>/dev/null)
+    awk 'function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
+         /^Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = us($2) } $1 == "99%" { p99 = us($2) }
+         /Non-2xx/ { bad = $NF } END { printf "%s %d %d %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+}
+
+median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# bench_server NAME COMMAND...: serve starts COMMAND as the extension; then the alternating rounds.
+bench_server() {
+    local name=$1; shift
+    local folder=$work/$name port
+    port=$(free_port)
+    mkdir -p "$folder/.kiket"
+    cp "$here/../examples/python-extension/extension.yaml" "$folder/"
+    {
+        echo "handler: forward"
+        printf 'command: [%s]\n' "$(printf '"%s", ' "$@" | sed 's/, $//')"
+        echo "port: $port"
+        echo "health_path: /health"
+    } >"$folder/.kiket/workbench.yaml"
+    KIKET_WEBHOOK_SECRET=$secret "$workbench" serve "$folder" --port 0 --sandbox-port 0 \
+        ${SERVE_ARGS:-} >"$work/$name.ndjson" 2>"$work/$name.log" &
+    serve_pid=$!
+    local listener=
+    for _ in $(seq 600); do
+        listener=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/$name.log")
+        [ -n "$listener" ] && curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+        kill -0 "$serve_pid" 2>/dev/null || { cat "$work/$name.log"; echo "serve stopped" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "== $name: $* (port $port), through serve on $listener; $rounds alternating rounds of ${duration}s, medians"
+    printf '%-5s %-8s %11s %9s %9s %6s %13s\n' conns route "requests/s" "p50 us" "p99 us" non2xx "serve CPU/req"
+    run_wrk 50 "http://127.0.0.1:$port/v/1/webhooks/issue.created" >/dev/null # warm-up
+    for conns in 50 1; do
+        local direct=() through=() cpu=()
+        for _ in $(seq "$rounds"); do
+            direct+=("$(run_wrk "$conns" "http://127.0.0.1:$port/v/1/webhooks/issue.created")")
+            local before after row
+            before=$(cpu_ticks "$serve_pid")
+            row=$(run_wrk "$conns" "http://127.0.0.1:$listener/v/1/webhooks/issue.created")
+            after=$(cpu_ticks "$serve_pid")
+            through+=("$row")
+            cpu+=("$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
+                '{printf "%.1f", t / hz / ($1 * d) * 1e6}' <<<"$row")")
+        done
+        local col d t
+        for route in direct through; do
+            local -n rows=$route
+            printf '%-5s %-8s' "$conns" "$route"
+            for col in 1 2 3 4; do
+                printf ' %*s' $((col == 1 ? 11 : col == 4 ? 6 : 9)) \
+                    "$(printf '%s\n' "${rows[@]}" | awk -v c="$col" '{print $c}' | median)"
+            done
+            [ "$route" = through ] && printf ' %10s us' "$(printf '%s\n' "${cpu[@]}" | median)"
+            echo
+        done
+        d=$(printf '%s\n' "${direct[@]}" | median)
+        t=$(printf '%s\n' "${through[@]}" | median)
+        local dp50 tp50 dp99 tp99
+        dp50=$(printf '%s\n' "${direct[@]}" | awk '{print $2}' | median)
+        tp50=$(printf '%s\n' "${through[@]}" | awk '{print $2}' | median)
+        dp99=$(printf '%s\n' "${direct[@]}" | awk '{print $3}' | median)
+        tp99=$(printf '%s\n' "${through[@]}" | awk '{print $3}' | median)
+        awk -v t="$t" -v d="$d" -v a="$((tp50 - dp50))" -v b="$((tp99 - dp99))" -v c="$conns" \
+            'BEGIN {printf "      ratio through/direct %.2f (target >= 0.9 at 50), added p50 %d us (target < 500 at 1), added p99 %d us\n", t / d, a, b}'
+    done
+    stop_serve
+}
+
+case $which in
+    express | all) [ -d "$here/extensions/express/node_modules" ] \
+        || npm --prefix "$here/extensions/express" ci --no-audit --no-fund >/dev/null
+        bench_server express node "$here/extensions/express/server.js" ;;&
+    python | all) bench_server python python3 "$here/extensions/stdlib-server.py" ;;
+    express) ;;
+    *) echo "usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]" >&2; exit 2 ;;
+esac
