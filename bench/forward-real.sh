@@ -23,21 +23,23 @@ trap 'stop_serve; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run_wrk CONNECTIONS URL -> "requests/s p50_us p99_us non2xx"
-run_wrk() {
-    local ts sig out threads=2
+# shellcheck source=bench/wrk-figures.sh
+. "$here/wrk-figures.sh"
+
+run_wrk() { # run_wrk CONNECTIONS URL -> "requests/s p50_us p99_us non2xx"
+    local ts sig threads=2
     [ "$1" -eq 1 ] && threads=1
-    ts=$(date +%s)
-    sig=$(printf '%s.%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.*= //')
-    out=$(BODY=$body wrk -t"$threads" -c"$1" -d"${duration}s" --latency -s "$here/post.lua" \
+    read -r ts sig < <(sign "$secret" "$body")
+    figures "$(BODY=$body wrk -t"$threads" -c"$1" -d"${duration}s" --latency -s "$here/post.lua" \
         -H "Content-Type: application/json" -H "X-Kiket-Timestamp: $ts" -H "X-Kiket-Signature: $sig" \
-        "$2" 2>/dev/null)
-    awk 'function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
-         /^Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = us($2) } $1 == "99%" { p99 = us($2) }
-         /Non-2xx/ { bad = $NF } END { printf "%s %d %d %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+        "$2" 2>/dev/null)"
 }
 
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+table_row() { # table_row CONNECTIONS ROUTE ROWS...: the medians of each column, no newline
+    local conns=$1 route=$2; shift 2
+    printf '%-5s %-8s %11s %9s %9s %6s' "$conns" "$route" "$(median 1 "$@")" "$(median 2 "$@")" \
+        "$(median 3 "$@")" "$(median 4 "$@")"
+}
 
 # bench_server NAME COMMAND...: serve starts COMMAND as the extension; then the alternating rounds.
 bench_server() {
@@ -77,25 +79,11 @@ bench_server() {
             cpu+=("$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
                 '{printf "%.1f", t / hz / ($1 * d) * 1e6}' <<<"$row")")
         done
-        local col d t
-        for route in direct through; do
-            local -n rows=$route
-            printf '%-5s %-8s' "$conns" "$route"
-            for col in 1 2 3 4; do
-                printf ' %*s' $((col == 1 ? 11 : col == 4 ? 6 : 9)) \
-                    "$(printf '%s\n' "${rows[@]}" | awk -v c="$col" '{print $c}' | median)"
-            done
-            [ "$route" = through ] && printf ' %10s us' "$(printf '%s\n' "${cpu[@]}" | median)"
-            echo
-        done
-        d=$(printf '%s\n' "${direct[@]}" | median)
-        t=$(printf '%s\n' "${through[@]}" | median)
-        local dp50 tp50 dp99 tp99
-        dp50=$(printf '%s\n' "${direct[@]}" | awk '{print $2}' | median)
-        tp50=$(printf '%s\n' "${through[@]}" | awk '{print $2}' | median)
-        dp99=$(printf '%s\n' "${direct[@]}" | awk '{print $3}' | median)
-        tp99=$(printf '%s\n' "${through[@]}" | awk '{print $3}' | median)
-        awk -v t="$t" -v d="$d" -v a="$((tp50 - dp50))" -v b="$((tp99 - dp99))" -v c="$conns" \
+        table_row "$conns" direct "${direct[@]}"; echo
+        table_row "$conns" through "${through[@]}"; printf ' %10s us\n' "$(median 1 "${cpu[@]}")"
+        awk -v t="$(median 1 "${through[@]}")" -v d="$(median 1 "${direct[@]}")" \
+            -v a="$(($(median 2 "${through[@]}") - $(median 2 "${direct[@]}")))" \
+            -v b="$(($(median 3 "${through[@]}") - $(median 3 "${direct[@]}")))" \
             'BEGIN {printf "      ratio through/direct %.2f (target >= 0.9 at 50), added p50 %d us (target < 500 at 1), added p99 %d us\n", t / d, a, b}'
     done
     stop_serve

@@ -19,22 +19,14 @@ start() { # start MODE -> sets PORT and PID
     PORT=$(awk '/^PORT /{print $2}' "$out")
 }
 
-sign() { # sign SECRET BODY -> "timestamp signature"
-    local ts; ts=$(date +%s)
-    echo "$ts $(printf '%s.%s' "$ts" "$2" | openssl dgst -sha256 -hmac "$1" | sed 's/^.*= //')"
-}
+# shellcheck source=bench/wrk-figures.sh
+. "$here/wrk-figures.sh"
 
 body='{"event":"bench.event","issue":{"id":"1","title":"Benchmark","project_id":"proj-1"}}'
 
 wrk_run() { # wrk_run URL [extra wrk args...] -> prints wrk output
     local url=$1; shift
     BODY=$body wrk -t2 -c50 -d"${duration}s" --latency -s "$here/post.lua" "$@" "$url"
-}
-
-figures() { # figures WRK_OUTPUT -> "rps p50_us p99_us"
-    awk 'function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
-         /^Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = us($2) } $1 == "99%" { p99 = us($2) }
-         END { printf "%s %d %d\n", rps, p50, p99 }' <<<"$1"
 }
 
 rounds=${ROUNDS:-3}
@@ -54,10 +46,6 @@ for _ in $(seq "$rounds"); do
     out=$(wrk_run "http://127.0.0.1:$layer_port/v/1/webhooks/bench.event" -H "Content-Type: application/json")
     layer_runs+=("$(figures "$out")")
 done
-median() { # median COLUMN ROWS... (numeric sort on the column, unit suffix kept)
-    local col=$1; shift
-    printf '%s\n' "$@" | awk -v c="$col" '{print $c}' | sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'
-}
 printf '%-34s %12s %10s %10s   %s\n' "server" "requests/s" "p50 (us)" "p99 (us)" "(each round: requests/s)"
 printf '%-34s %12s %10s %10s   %s\n' "Kiket::Sdk signed delivery" "$(median 1 "${sdk_runs[@]}")" \
     "$(median 2 "${sdk_runs[@]}")" "$(median 3 "${sdk_runs[@]}")" "$(printf '%s\n' "${sdk_runs[@]}" | awk '{printf "%s ", $1}')"
