@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <functional>
 
@@ -277,6 +278,27 @@ private slots:
         QCOMPARE(r.status, 202);
         QTRY_COMPARE(m_sandbox->telemetry().stats().size(), 1);
         QCOMPARE(m_sandbox->telemetry().stats().first().p50, 4.5);
+    }
+
+    // A handler's delivery adopts the calls it made once it is answered; a call observed only
+    // after its answer could land after the delivery and stay an orphan.
+    void aCallIsObservedBeforeItsAnswerLeaves()
+    {
+        QTemporaryDir folder;
+        SandboxOptions o;
+        o.folder = folder.path();
+        o.port = 0;
+        auto started = SandboxPlatform::start(o);
+        QVERIFY(started.ok());
+        std::unique_ptr<SandboxPlatform> sandbox = std::move(started).value();
+        QAtomicInt observed = 0;
+        sandbox->setObserver([&observed](const SandboxCall &) {
+            QThread::msleep(100); // a slow capture commit
+            observed.storeRelease(1);
+        });
+        const HttpResponse r = testing::send(sandbox->port(), { "GET", "/.well-known/jwks.json", {}, {}, {} });
+        QCOMPARE(r.status, 200);
+        QCOMPARE(observed.loadAcquire(), 1);
     }
 
     void brokenFixturesStopTheStartWithTheirLine()

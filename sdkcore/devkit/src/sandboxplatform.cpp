@@ -370,9 +370,11 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
         const ApiRoute route = matchApiRoute(request.method, request.path());
         const HttpResponse response = d->handle(route, request);
         const double handledMs = clock.nsecsElapsed() / 1e6;
-        responder.send(response);
+        // Observed (captured) before the answer leaves, so the handler's delivery, answered after
+        // this call, always finds the call on disk to adopt as its child.
         if (d->observer)
             d->observer({ request, response, endpointName(route.endpoint), received, handledMs });
+        responder.send(response);
     });
     d->server = server;
     Error failure;

@@ -49,7 +49,7 @@ Exchange apiCallExchange(const SandboxCall &call);
 class SandboxPlatform
 {
 public:
-    /// Called on the server thread after each answer.
+    /// Called on the server thread with each answer, before it is sent.
     using Observer = std::function<void(const SandboxCall &)>;
 
     static Result<std::unique_ptr<SandboxPlatform>> start(const SandboxOptions &options);
