@@ -145,8 +145,8 @@ private slots:
         QVERIFY(QDir().mkpath(dir));
         const auto open = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
             | QFileDevice::ReadOther;
-        QVERIFY(QFile::setPermissions(dir, open | QFileDevice::ExeOwner | QFileDevice::ExeGroup
-                | QFileDevice::ExeOther));
+        QVERIFY(QFile::setPermissions(
+            dir, open | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther));
         {
             auto s = CaptureStore::open(folder.path()).value();
             QVERIFY(s->append(sample()).ok());
@@ -224,6 +224,48 @@ private slots:
         QCOMPARE(s->adoptChildren(id, QStringLiteral("jti-1")), 0); // already linked
         QCOMPARE(s->adoptChildren(id, QString()), 0);
         QCOMPARE(s->find(other)->parentId, 0);
+    }
+
+    void aTokenSentAgainAdoptsOnlyTheCallsStillWaiting()
+    {
+        // A saved request replayed with curl carries the same token each time: every delivery
+        // takes the calls made since the one before, and adoption searches only waiting calls.
+        QTemporaryDir folder;
+        {
+            auto s = CaptureStore::open(folder.path()).value();
+            Exchange call = sample();
+            call.kind = ExchangeKind::ApiCall;
+            call.tokenId = QStringLiteral("jti-1");
+            Exchange delivery = sample();
+            delivery.tokenId = QStringLiteral("jti-1");
+            for (int round = 0; round < 3; ++round) {
+                s->append(call);
+                const qint64 id = s->appendAll({ delivery }).value().first();
+                QCOMPARE(s->children(id).size(), 1);
+            }
+        }
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "plan");
+        db.setDatabaseName(folder.filePath(".kiket/workbench/captures.sqlite"));
+        QVERIFY(db.open());
+        {
+            QSqlQuery q(db);
+            QVERIFY(q.exec("SELECT name FROM sqlite_master WHERE type = 'index'"
+                           " AND name LIKE 'exchanges_%' ORDER BY name"));
+            QStringList names;
+            while (q.next())
+                names << q.value(0).toString();
+            QCOMPARE(names,
+                QStringList(
+                    { "exchanges_by_parent", "exchanges_logs", "exchanges_orphans_by_token" }));
+            QVERIFY(q.exec("SELECT COUNT(*) FROM exchanges INDEXED BY exchanges_orphans_by_token"
+                           " WHERE token_jti = 'jti-1' AND kind <> 'delivery'"
+                           " AND (parent_id IS NULL OR parent_id = 0)"));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toInt(), 0); // all three calls adopted
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase("plan");
     }
 
     void valuesKeepTheStorageClassesLookupsCompare()

@@ -34,8 +34,11 @@ const char *const kIndexes[] = {
     "DROP INDEX IF EXISTS exchanges_token",
     "DROP INDEX IF EXISTS exchanges_parent",
     "DROP INDEX IF EXISTS exchanges_kind_started",
-    "CREATE INDEX IF NOT EXISTS exchanges_by_token ON exchanges (token_jti)"
-    " WHERE token_jti IS NOT NULL",
+    "DROP INDEX IF EXISTS exchanges_by_token",
+    // Only calls still waiting for their delivery: a token sent again and again (a saved request
+    // replayed with curl) would otherwise make every adoption read all its earlier rows.
+    "CREATE INDEX IF NOT EXISTS exchanges_orphans_by_token ON exchanges (token_jti)"
+    " WHERE token_jti IS NOT NULL AND kind <> 'delivery' AND (parent_id IS NULL OR parent_id = 0)",
     "CREATE INDEX IF NOT EXISTS exchanges_by_parent ON exchanges (parent_id)"
     " WHERE parent_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS exchanges_logs ON exchanges (started_ms) WHERE kind = 'log'",
@@ -353,6 +356,7 @@ int CaptureStore::adoptChildren(qint64 parentId, const QString &tokenId)
     if (tokenId.isEmpty())
         return 0;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    // Its terms repeat exchanges_orphans_by_token's condition, so SQLite searches that index.
     q.prepare(QStringLiteral(
         "UPDATE exchanges SET parent_id = ? WHERE token_jti = ? AND id <> ? AND kind <> 'delivery'"
         " AND (parent_id IS NULL OR parent_id = 0)"));
