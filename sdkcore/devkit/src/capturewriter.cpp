@@ -58,7 +58,11 @@ CaptureWriter::~CaptureWriter()
 Result<qint64> CaptureWriter::append(const Exchange &exchange)
 {
     Result<qint64> result = Error {};
-    runOn(m_context, [&] { result = m_store->append(exchange); });
+    runOn(m_context, [&] {
+        // One transaction for the row and, for a delivery, the adoption of its API calls.
+        const auto ids = m_store->appendAll({ exchange });
+        result = ids ? Result<qint64>(ids.value().first()) : Result<qint64>(ids.error());
+    });
     return result;
 }
 

@@ -58,10 +58,8 @@ Result<std::unique_ptr<Sdk>> Listener::makeSdk(const ExtensionPlugin &plugin) co
     sdk->setObserver([captures = m_captures, onCaptured = m_onCaptured](
                          const HttpRequest &request, const DeliveryOutcome &outcome) {
         Exchange e = deliveryExchange(request, outcome, outcome.received);
-        const auto id = captures->append(e);
+        const auto id = captures->append(e); // adopts the API calls its handler made
         e.id = id ? id.value() : 0;
-        if (e.id)
-            captures->adoptChildren(e.id, e.tokenId); // the API calls its handler made
         if (onCaptured)
             onCaptured(e);
     });

@@ -19,6 +19,7 @@ public:
         const QString &extensionFolder, int retention = 10000);
     ~CaptureWriter();
 
+    /// A delivery adopts the API calls already stored with its token (see appendAll()).
     Result<qint64> append(const Exchange &exchange);
     /// Stores the exchange without waiting: everything queued by then is committed together, then
     /// done(id) runs on the receiver's thread (id 0 when writing failed). For a server thread that
