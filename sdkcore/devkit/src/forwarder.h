@@ -40,12 +40,4 @@ private:
 void forwardRequest(UpstreamPool &pool, quint16 port, const HttpRequest &request, int timeoutMs,
     std::function<void(const ForwardResult &)> done);
 
-/// How much of an extension's answer has arrived.
-enum class AnswerState { Incomplete, Complete, Malformed };
-
-/// Parses one HTTP/1.1 response from the start of data (closed: the peer has closed, so a body
-/// without length ends here). Malformed: *error says why (a bad chunk size or Content-Length).
-AnswerState parseResponse(
-    const QByteArray &data, bool closed, HttpResponse *out, QString *error = nullptr);
-
 } // namespace kiket::devkit
