@@ -1,13 +1,12 @@
 #include "kiket/telemetry.h"
 
 #include "logging.h"
+#include "synchttp.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
 #include <QJsonDocument>
 #include <QMutex>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QQueue>
 #include <QThread>
 
@@ -110,12 +109,14 @@ void TelemetryAggregator::clear()
     d->series.clear();
 }
 
-// Lives on the sender thread and POSTs one record at a time.
+constexpr int kSendTimeoutMs = 5000;
+
+// Lives on the sender thread and POSTs the queued records one after another, each with a blocking
+// call: over plain http that is one kept-alive socket and no network thread.
 class TelemetrySender : public QObject
 {
 public:
     Telemetry::Private *owner = nullptr;
-    QNetworkAccessManager *manager = nullptr;
     bool busy = false;
     void pump();
 };
@@ -140,39 +141,32 @@ struct Telemetry::Private
 
 void TelemetrySender::pump()
 {
-    if (busy)
+    if (busy) // an https send waits in a local event loop, which may call here again
         return;
-    QByteArray body;
-    {
-        QMutexLocker lock(&owner->mutex);
-        if (owner->queue.isEmpty())
-            return;
-        body = owner->queue.dequeue();
-        ++owner->inFlight;
-    }
     busy = true;
-    if (!manager)
-        manager = new QNetworkAccessManager(this);
-    QNetworkRequest request { QUrl(owner->url) };
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(5000);
-    QNetworkReply *reply = manager->post(request, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const bool ok = status >= 200 && status < 300;
+    for (;;) {
+        QByteArray body;
+        {
+            QMutexLocker lock(&owner->mutex);
+            if (owner->queue.isEmpty())
+                break;
+            body = owner->queue.dequeue();
+            ++owner->inFlight;
+        }
+        const SyncReply reply = syncRequest("POST", QUrl(owner->url),
+            { { "Content-Type", "application/json" } }, body, kSendTimeoutMs);
+        const bool ok = reply.status >= 200 && reply.status < 300;
         (ok ? owner->sent : owner->failed)++;
         if (ok != !owner->failing) {
             owner->failing = !ok;
             if (!ok)
                 qCWarning(lcSdk).noquote()
-                    << "telemetry POST to" << owner->url
-                    << "failed:" << (status ? QString::number(status) : reply->errorString());
+                    << "telemetry POST to" << owner->url << "failed:"
+                    << (reply.status ? QString::number(reply.status) : reply.errorString);
         }
-        reply->deleteLater();
-        busy = false;
         --owner->inFlight;
-        pump();
-    });
+    }
+    busy = false;
 }
 
 Telemetry::Telemetry(QString url, bool enabled, Hook hook, int queueCapacity)
@@ -193,8 +187,7 @@ Telemetry::Telemetry(QString url, bool enabled, Hook hook, int queueCapacity)
 
 Telemetry::~Telemetry()
 {
-    // The sender and its network manager go on their thread while its event loop still runs, so
-    // the manager can end its own connection thread cleanly.
+    // The sender goes on its thread while its event loop still runs (after the send in progress).
     if (TelemetrySender *sender = d->sender)
         QMetaObject::invokeMethod(
             sender, [sender] { delete sender; }, Qt::BlockingQueuedConnection);
