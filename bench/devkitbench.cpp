@@ -105,6 +105,10 @@ int ingest(int count)
 int roundtrip(int count, const QString &pluginPath)
 {
     QTemporaryDir folder;
+    if (qEnvironmentVariableIsSet("KIKET_BENCH_KEEP")) { // to read the captured stage timings
+        folder.setAutoRemove(false);
+        std::printf("captures kept in %s\n", qPrintable(folder.path()));
+    }
     SandboxOptions sandboxOptions;
     sandboxOptions.folder = folder.path();
     sandboxOptions.port = 0;
@@ -112,6 +116,9 @@ int roundtrip(int count, const QString &pluginPath)
     sandboxOptions.rateLimit = 100000000; // measuring latency, not rehearsing throttling
     auto sandbox = std::move(SandboxPlatform::start(sandboxOptions)).value();
     auto captures = std::move(CaptureWriter::open(folder.path(), 1000000)).value();
+    // As a session does: every API call is committed before its answer leaves.
+    sandbox->setObserver(
+        [&captures](const SandboxCall &call) { captures->append(apiCallExchange(call)); });
     auto plugin = ExtensionPlugin::load(pluginPath);
     if (!plugin) {
         std::fprintf(stderr, "%s\n", qPrintable(plugin.error().message));
