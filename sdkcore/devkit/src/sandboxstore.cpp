@@ -99,6 +99,7 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &extensio
 
 SandboxStore::~SandboxStore()
 {
+    m_logInsert.reset(); // before its connection closes
     closeSqlite(m_connection);
 }
 
@@ -245,13 +246,16 @@ bool SandboxStore::deleteSecret(const QString &extensionId, const QString &key)
 void SandboxStore::logEvent(
     const QString &extensionId, const QString &kind, const QJsonObject &body)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(
-        QStringLiteral("INSERT INTO event_log (extension, kind, body, at_ms) VALUES (?, ?, ?, ?)"));
-    for (const QVariant &v :
-        QVariantList { extensionId, kind, text(body), QDateTime::currentMSecsSinceEpoch() })
-        q.addBindValue(v);
-    q.exec();
+    if (!m_logInsert) {
+        m_logInsert = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection, false));
+        m_logInsert->prepare(QStringLiteral(
+            "INSERT INTO event_log (extension, kind, body, at_ms) VALUES (?, ?, ?, ?)"));
+    }
+    const QVariantList values { extensionId, kind, text(body),
+        QDateTime::currentMSecsSinceEpoch() };
+    for (int i = 0; i < values.size(); ++i)
+        m_logInsert->bindValue(i, values.at(i));
+    m_logInsert->exec();
 }
 
 QJsonArray SandboxStore::eventLog(const QString &extensionId) const

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 
+class QSqlQuery;
+
 namespace kiket::devkit {
 
 /// Where custom data lives: one table of one module in one project.
@@ -67,6 +69,7 @@ private:
     SandboxStore() = default;
     QString m_connection;
     QString m_warning;
+    std::unique_ptr<QSqlQuery> m_logInsert; // prepared once: an API call logs on its answer's path
 };
 
 } // namespace kiket::devkit
