@@ -1,12 +1,17 @@
 // The capture store on real SQLite files: round trips, reopening, retention, links, a corrupt file.
 #include <kiket/devkit/capturestore.h>
 
+#include <algorithm>
+#include <atomic>
+
 #include <QDir>
 #include <QFile>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace kiket;
 using namespace kiket::devkit;
@@ -266,6 +271,52 @@ private slots:
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase("plan");
+    }
+
+    void threadsAppendAtOnceAndNothingIsLost()
+    {
+        // Writes run on the caller's thread, one writer at a time, while the opening thread reads.
+        QTemporaryDir folder;
+        auto s = CaptureStore::open(folder.path()).value();
+        constexpr int kThreads = 4;
+        constexpr int kRounds = 150;
+        std::atomic<int> failures { 0 };
+        QList<QThread *> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads << QThread::create([&s, &failures, t] {
+                for (int i = 0; i < kRounds; ++i) {
+                    const QString token = QStringLiteral("jti-%1-%2").arg(t).arg(i);
+                    Exchange call = sample();
+                    call.kind = ExchangeKind::ApiCall;
+                    call.tokenId = token;
+                    Exchange delivery = sample();
+                    delivery.tokenId = token;
+                    const auto callId = s->append(call);
+                    const auto ids = s->appendAll({ delivery });
+                    if (!callId || !ids)
+                        ++failures;
+                }
+            });
+            threads.last()->start();
+        }
+        qint64 seen = 0;
+        while (std::any_of(
+            threads.begin(), threads.end(), [](QThread *t) { return !t->isFinished(); }))
+            seen = qMax(seen, s->count()); // reads go on meanwhile
+        for (QThread *t : threads) {
+            t->wait();
+            delete t;
+        }
+        QCOMPARE(failures.load(), 0);
+        QCOMPARE(s->count(), qint64(2 * kThreads * kRounds));
+        QVERIFY(seen <= 2 * kThreads * kRounds);
+        QSet<qint64> parents;
+        for (const Exchange &e : s->load()) {
+            if (e.kind == ExchangeKind::ApiCall)
+                parents << e.parentId;
+        }
+        QCOMPARE(parents.size(), kThreads * kRounds); // each call adopted by its own delivery
+        QVERIFY(!parents.contains(0));
     }
 
     void valuesKeepTheStorageClassesLookupsCompare()

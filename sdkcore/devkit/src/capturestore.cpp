@@ -1,5 +1,6 @@
 #include "kiket/devkit/capturestore.h"
 
+#include "captureappender.h"
 #include "privatefiles.h"
 #include "sqlite.h"
 
@@ -49,63 +50,12 @@ const char kColumns[]
       " status, response_headers, response_body, error, auth_cause, auth_detail, event, version,"
       " handler_kind, parent_id, replay_of, note, token_jti";
 
-// Header lines as a JSON array of [name, value] pairs: order and repeats survive.
-// Latin-1 bytes as the inside of a JSON string (UTF-8).
-void appendJsonString(QByteArray &out, const QByteArray &latin1)
-{
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    for (const char c : latin1) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u == '"' || u == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        } else if (u >= 0x80) { // one Latin-1 byte is two UTF-8 bytes
-            out += char(0xc0 | (u >> 6));
-            out += char(0x80 | (u & 0x3f));
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
-
-QByteArray headersToText(const HeaderList &headers)
-{
-    QByteArray out;
-    qsizetype size = 2;
-    for (const auto &h : headers)
-        size += h.first.size() + h.second.size() + 8;
-    out.reserve(size);
-    out += '[';
-    for (const auto &h : headers) {
-        if (out.size() > 1)
-            out += ',';
-        out += '[';
-        appendJsonString(out, h.first);
-        out += ',';
-        appendJsonString(out, h.second);
-        out += ']';
-    }
-    out += ']';
-    return out;
-}
-
 HeaderList headersFromText(const QString &text)
 {
     HeaderList headers;
     for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array())
         headers.emplaceBack(v[0].toString().toLatin1(), v[1].toString().toLatin1());
     return headers;
-}
-
-qint64 toMs(const QDateTime &t)
-{
-    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
 }
 
 QDateTime fromMs(qint64 ms)
@@ -171,6 +121,17 @@ bool openDatabase(const QString &connection, const QString &path, QString *error
 
 } // namespace
 
+// The store's writing connection, opened once the schema is in place.
+Result<std::unique_ptr<CaptureStore>> CaptureStore::withAppender(
+    std::unique_ptr<CaptureStore> store)
+{
+    auto appender = CaptureAppender::open(store->m_path, store->m_retention);
+    if (!appender)
+        return appender.error(); // the destructor closes the reading connection
+    store->m_appender = std::move(appender).value();
+    return store;
+}
+
 Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
     const QString &extensionFolder, int retention)
 {
@@ -187,7 +148,7 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
         = QStringLiteral("kiket-capture-") + QUuid::createUuid().toString(QUuid::Id128);
     QString error;
     if (openDatabase(store->m_connection, store->m_path, &error))
-        return store;
+        return withAppender(std::move(store));
 
     // Keep the unusable file for inspection and start over.
     closeSqlite(store->m_connection);
@@ -202,78 +163,23 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(
         return Error { QStringLiteral("capture.open"),
             QStringLiteral("Cannot open %1: %2").arg(store->m_path, second) };
     }
-    return store;
+    return withAppender(std::move(store));
 }
 
 CaptureStore::~CaptureStore()
 {
-    m_insert.reset(); // before its connection closes
+    m_appender.reset();
     closeSqlite(m_connection);
 }
 
 Result<qint64> CaptureStore::append(const Exchange &e)
 {
-    if (!m_insert)
-        m_insert = std::make_unique<SqliteStatement>(m_connection,
-            "INSERT INTO exchanges (kind, started_ms, finished_ms, timings, method, target,"
-            " request_headers, request_body, status, response_headers, response_body, error,"
-            " auth_cause, auth_detail, event, version, handler_kind, parent_id, replay_of, note,"
-            " token_jti) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    SqliteStatement &q = *m_insert;
-    // The storage class of each value (TEXT, BLOB, NULL) is what lookups compare against.
-    q.bindText(1, exchangeKindName(e.kind));
-    q.bind(2, toMs(e.started));
-    q.bind(3, toMs(e.finished));
-    q.bindText(4, QJsonDocument(e.timings).toJson(QJsonDocument::Compact));
-    q.bindBlob(5, e.method);
-    q.bindBlob(6, e.target);
-    q.bindText(7, headersToText(e.requestHeaders));
-    q.bindBlob(8, e.requestBody);
-    q.bind(9, e.status);
-    q.bindText(10, headersToText(e.responseHeaders));
-    q.bindBlob(11, e.responseBody);
-    q.bindText(12, e.error);
-    q.bindText(13, e.authCause);
-    q.bindText(14, e.authDetail);
-    q.bindText(15, e.event);
-    q.bindText(16, e.version);
-    q.bindText(17, e.handlerKind);
-    if (e.parentId > 0) // else NULL: left out of the index
-        q.bind(18, e.parentId);
-    q.bind(19, e.replayOf);
-    q.bindText(20, e.note);
-    if (!e.tokenId.isEmpty()) // else NULL: left out of the index
-        q.bindText(21, e.tokenId);
-    if (const QString error = q.run(); !error.isEmpty())
-        return Error { QStringLiteral("capture.write"), error };
-    const qint64 id = q.lastInsertId();
-    if (m_retention > 0 && id % 100 == 0) {
-        QSqlQuery trim(QSqlDatabase::database(m_connection, false));
-        trim.prepare(QStringLiteral("DELETE FROM exchanges WHERE id <= ?"));
-        trim.addBindValue(id - m_retention);
-        trim.exec();
-    }
-    return id;
+    return m_appender->append(e);
 }
 
 Result<QList<qint64>> CaptureStore::appendAll(const QList<Exchange> &exchanges)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    db.transaction();
-    QList<qint64> ids;
-    for (const Exchange &e : exchanges) {
-        const auto id = append(e);
-        if (!id) {
-            db.rollback();
-            return id.error();
-        }
-        ids << id.value();
-        if (e.kind == ExchangeKind::Delivery)
-            adoptChildren(id.value(), e.tokenId);
-    }
-    if (!db.commit())
-        return Error { QStringLiteral("capture.write"), db.lastError().text() };
-    return ids;
+    return m_appender->appendAll(exchanges);
 }
 
 QList<Exchange> CaptureStore::select(
@@ -353,17 +259,7 @@ QList<Exchange> CaptureStore::children(qint64 parentId) const
 
 int CaptureStore::adoptChildren(qint64 parentId, const QString &tokenId)
 {
-    if (tokenId.isEmpty())
-        return 0;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    // Its terms repeat exchanges_orphans_by_token's condition, so SQLite searches that index.
-    q.prepare(QStringLiteral(
-        "UPDATE exchanges SET parent_id = ? WHERE token_jti = ? AND id <> ? AND kind <> 'delivery'"
-        " AND (parent_id IS NULL OR parent_id = 0)"));
-    q.addBindValue(parentId);
-    q.addBindValue(tokenId);
-    q.addBindValue(parentId);
-    return q.exec() ? q.numRowsAffected() : 0;
+    return m_appender->adoptChildren(parentId, tokenId);
 }
 
 QList<Exchange> CaptureStore::logsBetween(const QDateTime &from, const QDateTime &to) const

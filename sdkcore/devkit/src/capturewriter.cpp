@@ -57,13 +57,10 @@ CaptureWriter::~CaptureWriter()
 
 Result<qint64> CaptureWriter::append(const Exchange &exchange)
 {
-    Result<qint64> result = Error {};
-    runOn(m_context, [&] {
-        // One transaction for the row and, for a delivery, the adoption of its API calls.
-        const auto ids = m_store->appendAll({ exchange });
-        result = ids ? Result<qint64>(ids.value().first()) : Result<qint64>(ids.error());
-    });
-    return result;
+    // On the caller's thread: one transaction for the row and, for a delivery, the adoption of
+    // its API calls.
+    const auto ids = m_store->appendAll({ exchange });
+    return ids ? Result<qint64>(ids.value().first()) : Result<qint64>(ids.error());
 }
 
 void CaptureWriter::appendQueued(
@@ -160,9 +157,7 @@ std::optional<Exchange> CaptureWriter::find(qint64 id)
 
 int CaptureWriter::adoptChildren(qint64 parentId, const QString &tokenId)
 {
-    int adopted = 0;
-    runOn(m_context, [&] { adopted = m_store->adoptChildren(parentId, tokenId); });
-    return adopted;
+    return m_store->adoptChildren(parentId, tokenId); // on the caller's thread
 }
 
 QString CaptureWriter::warning() const

@@ -61,7 +61,16 @@ SqliteStatement::SqliteStatement(const QString &connection, const char *sql)
         m_error = QStringLiteral("not an open SQLite connection");
         return;
     }
-    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    prepare(*static_cast<sqlite3 *const *>(handle.constData()), sql);
+}
+
+SqliteStatement::SqliteStatement(sqlite3 *db, const char *sql)
+{
+    prepare(db, sql);
+}
+
+void SqliteStatement::prepare(sqlite3 *db, const char *sql)
+{
     if (sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr) != SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(db));
         sqlite3_finalize(m_statement);
@@ -126,6 +135,11 @@ QString SqliteStatement::run()
 qint64 SqliteStatement::lastInsertId() const
 {
     return m_statement ? sqlite3_last_insert_rowid(sqlite3_db_handle(m_statement)) : 0;
+}
+
+int SqliteStatement::changes() const
+{
+    return m_statement ? sqlite3_changes(sqlite3_db_handle(m_statement)) : 0;
 }
 
 } // namespace kiket::devkit

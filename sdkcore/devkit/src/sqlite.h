@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 
+struct sqlite3;
 struct sqlite3_stmt;
 
 namespace kiket::devkit {
@@ -27,6 +28,8 @@ class SqliteStatement
 {
 public:
     SqliteStatement(const QString &connection, const char *sql);
+    /// The same on a connection opened with SQLite's own API.
+    SqliteStatement(sqlite3 *db, const char *sql);
     ~SqliteStatement();
     SqliteStatement(const SqliteStatement &) = delete;
     SqliteStatement &operator=(const SqliteStatement &) = delete;
@@ -43,8 +46,12 @@ public:
     QString run();
     /// The row id the last successful INSERT on this connection made.
     qint64 lastInsertId() const;
+    /// The rows the last INSERT, UPDATE or DELETE on this connection changed.
+    int changes() const;
 
 private:
+    void prepare(sqlite3 *db, const char *sql);
+
     sqlite3_stmt *m_statement = nullptr;
     QString m_error;
 };

@@ -11,10 +11,12 @@
 
 namespace kiket::devkit {
 
-class SqliteStatement;
+class CaptureAppender;
 
 /// Exchanges of one extension folder in SQLite (`.kiket/workbench/captures.sqlite`, WAL mode).
-/// Each append is committed before it returns. Use an instance from one thread only.
+/// Each append is committed before it returns. append(), appendAll() and adoptChildren() may be
+/// called from any thread (one writer at a time, on a connection of their own); the rest only on
+/// the thread that opened the store.
 class CaptureStore
 {
 public:
@@ -49,10 +51,11 @@ public:
 
 private:
     CaptureStore() = default;
+    static Result<std::unique_ptr<CaptureStore>> withAppender(std::unique_ptr<CaptureStore> store);
     QList<Exchange> select(const QString &where, const QVariantList &values, int limit) const;
 
-    QString m_connection;
-    std::unique_ptr<SqliteStatement> m_insert; // prepared once: parsing SQL per append is costly
+    QString m_connection; // reads
+    std::unique_ptr<CaptureAppender> m_appender; // writes
     QString m_path;
     QString m_warning;
     int m_retention = 10000;

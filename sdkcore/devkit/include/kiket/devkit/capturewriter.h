@@ -10,8 +10,9 @@
 
 namespace kiket::devkit {
 
-/// The capture store on a thread of its own, usable from any thread. append() returns once the
-/// exchange is committed, so a caller that answers afterwards never loses an answered exchange.
+/// The capture store on a thread of its own, usable from any thread. append() commits on the
+/// caller's thread and returns once the exchange is committed, so a caller that answers afterwards
+/// never loses an answered exchange; reads and queued appends run on the store's thread.
 class CaptureWriter
 {
 public:
