@@ -1,6 +1,7 @@
 #include "captureappender.h"
 
 #include "sqlite.h"
+#include "walcheckpoint.h"
 
 #include <QJsonDocument>
 
@@ -78,6 +79,8 @@ Result<std::unique_ptr<CaptureAppender>> CaptureAppender::open(const QString &pa
         return failed(QString::fromUtf8(sqlite3_errmsg(a->m_db)));
     // Another program on the same folder may hold the write lock for a moment.
     sqlite3_busy_timeout(a->m_db, 5000);
+    a->m_checkpoint = std::make_unique<WalCheckpoint>(path);
+    a->m_checkpoint->watch(a->m_db);
     if (sqlite3_exec(a->m_db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK)
         return failed(QString::fromUtf8(sqlite3_errmsg(a->m_db)));
     a->m_insert = std::make_unique<SqliteStatement>(a->m_db,
@@ -107,6 +110,7 @@ CaptureAppender::~CaptureAppender()
     for (auto *statement : { &m_insert, &m_adopt, &m_trim, &m_begin, &m_commit, &m_rollback })
         statement->reset();
     sqlite3_close_v2(m_db);
+    m_checkpoint.reset();
 }
 
 Result<qint64> CaptureAppender::append(const Exchange &exchange)

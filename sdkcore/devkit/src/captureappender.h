@@ -13,6 +13,7 @@ struct sqlite3;
 namespace kiket::devkit {
 
 class SqliteStatement;
+class WalCheckpoint;
 
 /// The writing side of the capture store: a SQLite connection of its own that any thread may use,
 /// one writer at a time. A caller commits on its own thread instead of handing the exchange to
@@ -45,6 +46,7 @@ private:
     std::unique_ptr<SqliteStatement> m_begin;
     std::unique_ptr<SqliteStatement> m_commit;
     std::unique_ptr<SqliteStatement> m_rollback;
+    std::unique_ptr<WalCheckpoint> m_checkpoint; // outlives m_db
 };
 
 } // namespace kiket::devkit

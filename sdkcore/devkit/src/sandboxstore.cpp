@@ -3,6 +3,7 @@
 #include "privatefiles.h"
 
 #include "sqlite.h"
+#include "walcheckpoint.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -94,6 +95,8 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &extensio
     QSqlQuery upgrade(QSqlDatabase::database(store->m_connection, false));
     upgrade.exec(QStringLiteral("ALTER TABLE secrets ADD COLUMN created_ms INTEGER"));
     upgrade.exec(QStringLiteral("ALTER TABLE secrets ADD COLUMN updated_ms INTEGER"));
+    store->m_checkpoint = std::make_unique<WalCheckpoint>(path);
+    store->m_checkpoint->watch(sqliteHandle(store->m_connection));
     return store;
 }
 
@@ -101,6 +104,7 @@ SandboxStore::~SandboxStore()
 {
     m_logInsert.reset(); // before its connection closes
     closeSqlite(m_connection);
+    m_checkpoint.reset();
 }
 
 QJsonArray SandboxStore::listRecords(

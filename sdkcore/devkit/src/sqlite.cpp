@@ -53,15 +53,21 @@ QString uniqueConnectionName(const QString &prefix)
     return prefix + QUuid::createUuid().toString(QUuid::Id128);
 }
 
-SqliteStatement::SqliteStatement(const QString &connection, const char *sql)
+sqlite3 *sqliteHandle(const QString &connection)
 {
     // QtSql's SQLite driver hands out its sqlite3 handle (documented in QSqlDriver::handle()).
     const QVariant handle = QSqlDatabase::database(connection, false).driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+SqliteStatement::SqliteStatement(const QString &connection, const char *sql)
+{
+    if (sqlite3 *db = sqliteHandle(connection))
+        prepare(db, sql);
+    else
         m_error = QStringLiteral("not an open SQLite connection");
-        return;
-    }
-    prepare(*static_cast<sqlite3 *const *>(handle.constData()), sql);
 }
 
 SqliteStatement::SqliteStatement(sqlite3 *db, const char *sql)

@@ -19,6 +19,8 @@ QString setAsideCorrupt(const QString &path);
 void closeSqlite(const QString &connection);
 /// A connection name no one else uses.
 QString uniqueConnectionName(const QString &prefix);
+/// The SQLite handle under a connection made by openSqlite(), or nullptr.
+sqlite3 *sqliteHandle(const QString &connection);
 
 /// A statement prepared on the SQLite handle under a connection made by openSqlite(). Binding
 /// through SQLite's own API skips QtSql's per-value bookkeeping, which dominates when inserting

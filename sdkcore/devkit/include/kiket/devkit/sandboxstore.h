@@ -13,6 +13,10 @@
 class QSqlQuery;
 
 namespace kiket::devkit {
+class WalCheckpoint;
+}
+
+namespace kiket::devkit {
 
 /// Where custom data lives: one table of one module in one project.
 struct RecordTable
@@ -70,6 +74,7 @@ private:
     QString m_connection;
     QString m_warning;
     std::unique_ptr<QSqlQuery> m_logInsert; // prepared once: an API call logs on its answer's path
+    std::unique_ptr<WalCheckpoint> m_checkpoint; // outlives the connection
 };
 
 } // namespace kiket::devkit

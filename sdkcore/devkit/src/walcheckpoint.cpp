@@ -1,0 +1,70 @@
+#include "walcheckpoint.h"
+
+#include <sqlite3.h>
+
+namespace kiket::devkit {
+
+namespace {
+
+constexpr int kCheckpointPages = 1000; // SQLite's own default for its automatic checkpoint
+
+} // namespace
+
+WalCheckpoint::WalCheckpoint(const QString &path)
+    : m_path(path)
+    , m_context(new QObject)
+{
+    m_thread.setObjectName(QStringLiteral("kiket-checkpoint"));
+    m_context->moveToThread(&m_thread);
+    m_thread.start(QThread::LowPriority);
+}
+
+WalCheckpoint::~WalCheckpoint()
+{
+    QObject *context = m_context;
+    QMetaObject::invokeMethod(
+        context,
+        [this, context] {
+            sqlite3_close_v2(m_db);
+            delete context;
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void WalCheckpoint::watch(sqlite3 *writer)
+{
+    sqlite3_wal_hook(writer, &WalCheckpoint::onCommit, this); // replaces the automatic one
+}
+
+int WalCheckpoint::onCommit(void *self, sqlite3 *writer, const char *database, int pages)
+{
+    auto *me = static_cast<WalCheckpoint *>(self);
+    // A writer that never pauses outruns the thread: a checkpoint can only restart the log once
+    // it has copied every frame. Past twice the mark the commit does it, as SQLite would.
+    if (pages >= 2 * kCheckpointPages) {
+        sqlite3_wal_checkpoint_v2(writer, database, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        return SQLITE_OK;
+    }
+    if (pages >= kCheckpointPages && !me->m_pending.exchange(true))
+        QMetaObject::invokeMethod(me->m_context, [me] { me->checkpoint(); });
+    return SQLITE_OK;
+}
+
+void WalCheckpoint::checkpoint()
+{
+    if (!m_db
+        && sqlite3_open_v2(m_path.toUtf8().constData(), &m_db, SQLITE_OPEN_READWRITE, nullptr)
+            != SQLITE_OK) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+    if (m_db
+        && sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr)
+            == SQLITE_OK)
+        ++m_done;
+    m_pending = false;
+}
+
+} // namespace kiket::devkit
