@@ -69,7 +69,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                           "issue": (payload.get("issue") or {}).get("id")})
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: of 50 connections opened at once some are dropped
+    # and retried a second later, which made the direct p99 about 955 ms at 50 connections.
+    request_queue_size = 128
+
+
 if __name__ == "__main__":
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("PORT", "0"))), Handler)
+    server = Server(("127.0.0.1", int(os.environ.get("PORT", "0"))), Handler)
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()
