@@ -144,23 +144,52 @@ private slots:
         const QByteArray curl = toCurl(call).toUtf8();
         for (const QByteArray &text : { har, ndjson, curl }) {
             QVERIFY2(!text.contains(token), text.constData());
-            QVERIFY2(!text.contains(QUrl::toPercentEncoding(QString::fromLatin1(token))), text.constData());
+            QVERIFY2(!text.contains(QUrl::toPercentEncoding(QString::fromLatin1(token))),
+                text.constData());
         }
         QVERIFY(curl.contains("'X-Debug-Echo: seen [redacted]'"));
         QVERIFY(curl.contains("debug_token=[redacted]"));
-        QVERIFY(ndjson.contains("short1")); // a value is never a secret for being short and near one
+        // A value is never a secret for being short and near one.
+        QVERIFY(ndjson.contains("short1"));
         QVERIFY(secretValuesOf(call).contains(token));
         QVERIFY(!secretValuesOf(call).contains("Bearer"));
         const QList<QByteArray> none = secretValuesOf(Exchange {});
         QVERIFY(none.isEmpty());
     }
 
+    void manyExchangesAreRedactedOfEachOthersValues()
+    {
+        // A stream's worth of deliveries, each signed differently and each echoing the signature
+        // of the one before: every value goes, wherever it stands, and nothing else changes.
+        QList<Exchange> batch;
+        for (int i = 0; i < 2000; ++i) {
+            Exchange e = delivery();
+            e.id = i + 1;
+            const QByteArray signature = QByteArray::number(1'000'000'000 + i) + "deadbeef";
+            e.requestHeaders[1].second = signature;
+            e.responseBody = "{\"previous\":\"" + QByteArray::number(1'000'000'000 + i - 1)
+                + "deadbeef\",\"n\":" + QByteArray::number(i) + "}";
+            batch << e;
+        }
+        const QList<QByteArray> lines = toNdjson(batch).split('\n');
+        QCOMPARE(lines.size(), 2001);
+        for (int i = 0; i < 2000; ++i) {
+            QVERIFY2(!lines[i].contains("deadbeef") || i == 0, lines[i].constData());
+            const QJsonObject line = QJsonDocument::fromJson(lines[i]).object();
+            QCOMPARE(line.value("id").toInt(), i + 1);
+        }
+        QVERIFY2(lines[1].contains(R"(\"previous\":\"[redacted]\")"), lines[1].constData());
+        QVERIFY(lines[0].contains("999999999deadbeef")); // no exchange carries it as a secret
+    }
+
     void urlsGoWhereTheRequestWent()
     {
         Exchange e = delivery();
-        QCOMPARE(requestUrl(e), QStringLiteral("http://127.0.0.1:8080/v/1/webhooks/issue.created?source=it's"));
+        QCOMPARE(requestUrl(e),
+            QStringLiteral("http://127.0.0.1:8080/v/1/webhooks/issue.created?source=it's"));
         e.requestHeaders.append(std::pair<QByteArray, QByteArray>("Host", "127.0.0.1:41234"));
-        QVERIFY(toCurl(e).endsWith("'http://127.0.0.1:41234/v/1/webhooks/issue.created?source=it'\\''s'"));
+        QVERIFY(toCurl(e).endsWith(
+            "'http://127.0.0.1:41234/v/1/webhooks/issue.created?source=it'\\''s'"));
         QVERIFY(toHar({ e }).contains("http://127.0.0.1:41234/v/1/webhooks/"));
         ExportOptions o;
         o.baseUrl = QStringLiteral("http://localhost:9");

@@ -1,5 +1,7 @@
 #include "kiket/devkit/export.h"
 
+#include "scrubber.h"
+
 #include <kiket/http.h>
 
 #include <QJsonArray>
@@ -51,6 +53,27 @@ HeaderList redactHeaders(HeaderList headers)
     return headers;
 }
 
+// Secret fields redacted, then the scrubber's values wherever they stand, even where no secret
+// belongs (a header name, the method).
+Exchange redactedWith(const Exchange &exchange, const Scrubber &scrubber)
+{
+    Exchange e = exchange;
+    const bool secretsEndpoint = e.target.contains("/secrets");
+    e.requestHeaders = redactHeaders(e.requestHeaders);
+    e.responseHeaders = redactHeaders(e.responseHeaders);
+    e.requestBody = redactBody(e.requestBody, secretsEndpoint);
+    e.responseBody = redactBody(e.responseBody, secretsEndpoint);
+    for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders }) {
+        for (auto &header : *headers) {
+            scrubber.scrub(header.first);
+            scrubber.scrub(header.second);
+        }
+    }
+    for (QByteArray *text : { &e.method, &e.target, &e.requestBody, &e.responseBody })
+        scrubber.scrub(*text);
+    return e;
+}
+
 // Each exchange redacted, also of the secret values the others carry.
 QList<Exchange> prepared(const QList<Exchange> &exchanges, const ExportOptions &options)
 {
@@ -59,29 +82,11 @@ QList<Exchange> prepared(const QList<Exchange> &exchanges, const ExportOptions &
     QList<QByteArray> values;
     for (const Exchange &e : exchanges)
         values += secretValuesOf(e);
+    const Scrubber scrubber(values, kRedacted.toLatin1());
     QList<Exchange> out;
     for (const Exchange &e : exchanges)
-        out.append(redacted(e, values));
+        out.append(redactedWith(e, scrubber));
     return out;
-}
-
-// Longest first, so that a value holding another is replaced whole; each value once.
-void longestFirst(QList<QByteArray> &values)
-{
-    std::sort(values.begin(), values.end(), [](const QByteArray &a, const QByteArray &b) {
-        return a.size() != b.size() ? a.size() > b.size() : a < b;
-    });
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-}
-
-void replaceValues(QByteArray &text, const QList<QByteArray> &values)
-{
-    for (const QByteArray &value : values) {
-        text.replace(value, kRedacted.toLatin1());
-        const QByteArray encoded = QUrl::toPercentEncoding(QString::fromUtf8(value));
-        if (encoded != value)
-            text.replace(encoded, kRedacted.toLatin1());
-    }
 }
 
 QJsonArray harHeaders(const HeaderList &headers)
@@ -202,7 +207,11 @@ QList<QByteArray> secretValuesOf(const Exchange &e)
             values << v.toString().toUtf8();
         if (secretsEndpoint) {
             values << o.value(QStringLiteral("value")).toString().toUtf8();
-            values << o.value(QStringLiteral("secret")).toObject().value(QStringLiteral("value")).toString().toUtf8();
+            values << o.value(QStringLiteral("secret"))
+                          .toObject()
+                          .value(QStringLiteral("value"))
+                          .toString()
+                          .toUtf8();
         }
     }
     values.removeIf([](const QByteArray &v) { return v.size() < 8 || v == kRedacted.toLatin1(); });
@@ -212,26 +221,7 @@ QList<QByteArray> secretValuesOf(const Exchange &e)
 
 Exchange redacted(const Exchange &exchange, const QList<QByteArray> &also)
 {
-    Exchange e = exchange;
-    QList<QByteArray> values = secretValuesOf(exchange) + also;
-    longestFirst(values);
-    const bool secretsEndpoint = e.target.contains("/secrets");
-    e.requestHeaders = redactHeaders(e.requestHeaders);
-    e.responseHeaders = redactHeaders(e.responseHeaders);
-    e.requestBody = redactBody(e.requestBody, secretsEndpoint);
-    e.responseBody = redactBody(e.responseBody, secretsEndpoint);
-    // Wherever a secret value stands, even where no secret belongs (a header name, the method).
-    for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders }) {
-        for (auto &header : *headers) {
-            replaceValues(header.first, values);
-            replaceValues(header.second, values);
-        }
-    }
-    replaceValues(e.method, values);
-    replaceValues(e.target, values);
-    replaceValues(e.requestBody, values);
-    replaceValues(e.responseBody, values);
-    return e;
+    return redactedWith(exchange, Scrubber(secretValuesOf(exchange) + also, kRedacted.toLatin1()));
 }
 
 QString requestUrl(const Exchange &e, const ExportOptions &options)

@@ -1,0 +1,92 @@
+#include "scrubber.h"
+
+#include <QUrl>
+
+#include <algorithm>
+#include <cstring>
+
+namespace kiket::devkit {
+
+namespace {
+
+constexpr qsizetype kPrefix = 8;
+
+quint64 prefixOf(const char *p)
+{
+    quint64 key;
+    std::memcpy(&key, p, kPrefix);
+    return key;
+}
+
+int pairOf(const char *p)
+{
+    return static_cast<unsigned char>(p[0]) << 8 | static_cast<unsigned char>(p[1]);
+}
+
+} // namespace
+
+void longestFirst(QList<QByteArray> &values)
+{
+    std::sort(values.begin(), values.end(), [](const QByteArray &a, const QByteArray &b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+Scrubber::Scrubber(const QList<QByteArray> &values, const QByteArray &replacement)
+    : m_firstPairs(65536, false)
+    , m_replacement(replacement)
+{
+    for (const QByteArray &value : values) {
+        if (value.size() < kPrefix)
+            continue;
+        m_patterns << value;
+        const QByteArray encoded = QUrl::toPercentEncoding(QString::fromUtf8(value));
+        if (encoded != value)
+            m_patterns << encoded;
+    }
+    longestFirst(m_patterns);
+    for (qsizetype i = 0; i < m_patterns.size(); ++i) {
+        m_byPrefix[prefixOf(m_patterns[i].constData())].append(i);
+        m_firstPairs[pairOf(m_patterns[i].constData())] = true;
+    }
+}
+
+void Scrubber::scrub(QByteArray &text) const
+{
+    if (m_patterns.isEmpty() || text.size() < kPrefix)
+        return;
+    const char *data = text.constData();
+    const qsizetype size = text.size();
+    QByteArray out;
+    qsizetype copied = 0; // text before this is in out
+    for (qsizetype at = 0; at + kPrefix <= size;) {
+        const QByteArray *found = nullptr;
+        if (m_firstPairs[pairOf(data + at)]) {
+            const auto candidates = m_byPrefix.constFind(prefixOf(data + at));
+            if (candidates != m_byPrefix.constEnd()) {
+                for (const qsizetype i : *candidates) {
+                    const QByteArray &pattern = m_patterns[i];
+                    if (pattern.size() <= size - at
+                        && std::memcmp(data + at, pattern.constData(), pattern.size()) == 0) {
+                        found = &pattern;
+                        break;
+                    }
+                }
+            }
+        }
+        if (!found) {
+            ++at;
+            continue;
+        }
+        out.append(data + copied, at - copied).append(m_replacement);
+        at += found->size();
+        copied = at;
+    }
+    if (copied == 0)
+        return;
+    out.append(data + copied, size - copied);
+    text = out;
+}
+
+} // namespace kiket::devkit
