@@ -17,7 +17,17 @@ secret=bench-secret
 body='{"event":"issue.created","issue":{"id":"1","title":"Benchmark","project_id":"proj-1"}}'
 work=$(mktemp -d)
 serve_pid=
-stop_serve() { [ -n "$serve_pid" ] && { kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true; }; serve_pid=; }
+stop_serve() { # SIGTERM; a serve still running 30 s later is reported and killed
+    [ -n "$serve_pid" ] || return 0
+    kill "$serve_pid" 2>/dev/null
+    for _ in $(seq 300); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$serve_pid" 2>/dev/null; then
+        echo "serve did not stop within 30 s of SIGTERM; killed" >&2
+        kill -9 "$serve_pid" 2>/dev/null
+    fi
+    wait "$serve_pid" 2>/dev/null || true
+    serve_pid=
+}
 trap 'stop_serve; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
