@@ -44,6 +44,15 @@ Exchange sample(const QByteArray &body = "{\"issue\":{\"id\":\"1\"}}")
     return e;
 }
 
+// A sample of the given kind made with a runtime token.
+Exchange withToken(ExchangeKind kind, const QString &tokenId)
+{
+    Exchange e = sample();
+    e.kind = kind;
+    e.tokenId = tokenId;
+    return e;
+}
+
 } // namespace
 
 class TestCaptureStore : public QObject
@@ -213,16 +222,13 @@ private slots:
     {
         QTemporaryDir folder;
         auto s = CaptureStore::open(folder.path()).value();
-        Exchange call = sample();
-        call.kind = ExchangeKind::ApiCall;
-        call.tokenId = QStringLiteral("jti-1");
+        Exchange call = withToken(ExchangeKind::ApiCall, QStringLiteral("jti-1"));
         s->append(call);
         s->append(call);
         call.tokenId = QStringLiteral("jti-2");
         const qint64 other = s->append(call).value();
-        Exchange delivery = sample();
-        delivery.tokenId = QStringLiteral("jti-1");
-        const qint64 id = s->append(delivery).value();
+        const qint64 id
+            = s->append(withToken(ExchangeKind::Delivery, QStringLiteral("jti-1"))).value();
         QCOMPARE(s->adoptChildren(id, QStringLiteral("jti-1")), 2);
         QCOMPARE(s->children(id).size(), 2);
         QCOMPARE(s->children(id).first().tokenId, QStringLiteral("jti-1"));
@@ -238,11 +244,8 @@ private slots:
         QTemporaryDir folder;
         {
             auto s = CaptureStore::open(folder.path()).value();
-            Exchange call = sample();
-            call.kind = ExchangeKind::ApiCall;
-            call.tokenId = QStringLiteral("jti-1");
-            Exchange delivery = sample();
-            delivery.tokenId = QStringLiteral("jti-1");
+            const Exchange call = withToken(ExchangeKind::ApiCall, QStringLiteral("jti-1"));
+            const Exchange delivery = withToken(ExchangeKind::Delivery, QStringLiteral("jti-1"));
             for (int round = 0; round < 3; ++round) {
                 s->append(call);
                 const qint64 id = s->appendAll({ delivery }).value().first();
@@ -286,13 +289,8 @@ private slots:
             threads << QThread::create([&s, &failures, t] {
                 for (int i = 0; i < kRounds; ++i) {
                     const QString token = QStringLiteral("jti-%1-%2").arg(t).arg(i);
-                    Exchange call = sample();
-                    call.kind = ExchangeKind::ApiCall;
-                    call.tokenId = token;
-                    Exchange delivery = sample();
-                    delivery.tokenId = token;
-                    const auto callId = s->append(call);
-                    const auto ids = s->appendAll({ delivery });
+                    const auto callId = s->append(withToken(ExchangeKind::ApiCall, token));
+                    const auto ids = s->appendAll({ withToken(ExchangeKind::Delivery, token) });
                     if (!callId || !ids)
                         ++failures;
                 }

@@ -41,13 +41,13 @@ SyncReply syncRequest(const QByteArray &method, const QUrl &url, const HeaderLis
 {
     SyncReply out;
     QCoreApplication *app = QCoreApplication::instance();
-    if (app && app->inherits("QGuiApplication") && QThread::currentThread() == app->thread()) {
+    const bool mainThread = !app || QThread::currentThread() == app->thread();
+    if (mainThread && app && app->inherits("QGuiApplication")) {
         out.errorString = QStringLiteral("blocking HTTP call refused on the GUI thread");
         return out;
     }
     // The main thread keeps its local event loop while it waits: objects of that thread (a
     // test's server, say) go on answering.
-    const bool mainThread = !app || QThread::currentThread() == app->thread();
     if (!mainThread && plainRequestFits(method, url)) {
         WorkerPool::blockingBegin(); // lets another handler run while this one waits
         out = plainRequest(method, url, headers, body, timeoutMs);
