@@ -95,38 +95,52 @@ private slots:
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<QByteArray>("reason");
         const QByteArray hidden = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
-        QTest::newRow("length and chunked")
-            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + hidden
-            << QByteArray("Content-Length and Transfer-Encoding together");
+        QTest::newRow("length and chunked") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: "
+                                               "5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                + hidden << QByteArray("Content-Length and Transfer-Encoding together");
         QTest::newRow("length twice, same value")
-            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}" + hidden
+            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}"
+                + hidden
             << QByteArray("Content-Length sent more than once");
         QTest::newRow("length twice, two values")
-            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}" + hidden
+            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}"
+                + hidden
             << QByteArray("Content-Length sent more than once");
-        QTest::newRow("length as a list") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\n{}" + hidden
-                                          << QByteArray("digits only");
-        QTest::newRow("signed length") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: +2\r\n\r\n{}" + hidden
-                                       << QByteArray("digits only");
+        QTest::newRow("length as a list")
+            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2, 2\r\n\r\n{}" + hidden
+            << QByteArray("digits only");
+        QTest::newRow("signed length")
+            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: +2\r\n\r\n{}" + hidden
+            << QByteArray("digits only");
+        QTest::newRow("tab after the length")
+            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\t\r\n\r\n{}" + hidden
+            << QByteArray("only spaces may follow it");
+        QTest::newRow("tab after chunked")
+            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n" + hidden
+            << QByteArray("only spaces may follow it");
         QTest::newRow("encoding not chunked")
-            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" + hidden
+            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"
+                + hidden
             << QByteArray("only one, chunked");
-        QTest::newRow("encoding twice")
-            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n" + hidden
-            << QByteArray("only one, chunked");
-        QTest::newRow("obs-fold") << "POST /webhooks/a HTTP/1.1\r\nX-A: 1\r\n Content-Length: 2\r\n\r\n{}" + hidden
-                                  << QByteArray("obs-fold");
+        QTest::newRow("encoding twice") << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: "
+                                           "chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n"
+                + hidden << QByteArray("only one, chunked");
+        QTest::newRow("obs-fold")
+            << "POST /webhooks/a HTTP/1.1\r\nX-A: 1\r\n Content-Length: 2\r\n\r\n{}" + hidden
+            << QByteArray("obs-fold");
         QTest::newRow("space before colon")
             << "POST /webhooks/a HTTP/1.1\r\nContent-Length : 2\r\n\r\n{}" + hidden
             << QByteArray("Malformed header line");
-        QTest::newRow("space in a chunk size")
-            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2 \r\n{}\r\n0\r\n\r\n" + hidden
-            << QByteArray("Invalid chunk size");
+        QTest::newRow("space in a chunk size") << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: "
+                                                  "chunked\r\n\r\n2 \r\n{}\r\n0\r\n\r\n"
+                + hidden << QByteArray("Invalid chunk size");
         QTest::newRow("length in the trailer")
-            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nContent-Length: 9\r\n\r\n" + hidden
+            << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: "
+               "chunked\r\n\r\n2\r\n{}\r\n0\r\nContent-Length: 9\r\n\r\n"
+                + hidden
             << QByteArray("may not carry Content-Length");
-        QTest::newRow("bare LF") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\n\r\n{}" + hidden
-                                 << QByteArray("LF alone");
+        QTest::newRow("bare LF") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\n\r\n{}"
+                + hidden << QByteArray("LF alone");
     }
 
     void requestSmugglingClassesAreRefused()
@@ -144,7 +158,8 @@ private slots:
         QVERIFY2(r.body.contains(reason), r.body.constData());
         // One answer, then the connection closes: the request hidden behind is not answered.
         QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
-        const QByteArray after = socket.property("rawhttp_leftover").toByteArray() + socket.readAll();
+        const QByteArray after
+            = socket.property("rawhttp_leftover").toByteArray() + socket.readAll();
         QVERIFY2(!after.contains("HTTP/1.1"), after.constData());
         QVERIFY(healthy(port));
     }
@@ -196,7 +211,8 @@ private slots:
         const quint16 port = sdk.start("127.0.0.1", 0).value();
         RawClient client(port);
         QVERIFY(client.connected());
-        QVERIFY(client.send(signedPost("/v/1/webhooks/slow.event", "{\"n\":2}") + "BROKEN\r\n\r\n"));
+        QVERIFY(
+            client.send(signedPost("/v/1/webhooks/slow.event", "{\"n\":2}") + "BROKEN\r\n\r\n"));
         const QByteArray answers = client.readUntilClosed();
         QVERIFY2(answers.startsWith("HTTP/1.1 200"), answers.constData());
         const qsizetype refusal = answers.indexOf("HTTP/1.1 400");

@@ -31,6 +31,20 @@ QByteArrayView withoutCr(QByteArrayView line)
     return line.endsWith('\r') ? line.chopped(1) : line;
 }
 
+// A tab after the value of a header that frames the body. RFC 9110 counts it as whitespace
+// around the value, but Node's parser and http-parser refuse it there, and a reader that takes it
+// as part of the value ends the body elsewhere.
+bool tabAfterFramingValue(QByteArrayView name, QByteArrayView value)
+{
+    if (name.compare("content-length", Qt::CaseInsensitive) != 0
+        && name.compare("transfer-encoding", Qt::CaseInsensitive) != 0)
+        return false;
+    qsizetype start = 0;
+    while (start < value.size() && (value[start] == ' ' || value[start] == '\t'))
+        ++start;
+    return value.sliced(start).contains('\t');
+}
+
 // "METHOD target HTTP/1.x" into out; false when it is not one.
 bool parseRequestLine(QByteArrayView line, RequestHead *out)
 {
@@ -56,8 +70,8 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
     qsizetype lineEnd = head.indexOf('\n');
     const QByteArrayView requestLine = withoutCr(head.first(qMax<qsizetype>(lineEnd, 0)));
     if (!parseRequestLine(requestLine, out)) {
-        *error = hasControl(requestLine, false)
-                || requestLine.toByteArray().toLower().contains("%00")
+        *error
+            = hasControl(requestLine, false) || requestLine.toByteArray().toLower().contains("%00")
             ? QStringLiteral("The request line holds a control character (such as NUL or %00)")
             : QStringLiteral("Malformed request line");
         return false;
@@ -70,7 +84,8 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
         if (line.isEmpty())
             continue;
         if (line.startsWith(' ') || line.startsWith('\t')) {
-            *error = QStringLiteral("A header line continues the one before (obs-fold); send it on one line");
+            *error = QStringLiteral(
+                "A header line continues the one before (obs-fold); send it on one line");
             return false;
         }
         const qsizetype colon = line.indexOf(':');
@@ -80,6 +95,11 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
         }
         if (hasControl(line.sliced(colon + 1), true)) {
             *error = QStringLiteral("A header value holds a control character (such as NUL)");
+            return false;
+        }
+        if (tabAfterFramingValue(line.first(colon), line.sliced(colon + 1))) {
+            *error = QStringLiteral("A tab in or after the value of Content-Length or "
+                                    "Transfer-Encoding; only spaces may follow it");
             return false;
         }
         out->headers.emplaceBack(
@@ -253,14 +273,15 @@ RequestParser::Status RequestParser::headComplete(QByteArrayView head)
         m_step = Step::Body;
     }
     return headerValue(m_head.headers, "expect").toLower() == "100-continue" ? Status::Continue
-                                                                              : Status::NeedMore;
+                                                                             : Status::NeedMore;
 }
 
 RequestParser::Status RequestParser::refuse(
     int status, const QString &message, qint64 discard, QByteArrayView head)
 {
     m_step = Step::Refused;
-    m_refusal = { status, message, discard, head.first(qMin<qsizetype>(head.size(), 1024)).toByteArray() };
+    m_refusal = { status, message, discard,
+        head.first(qMin<qsizetype>(head.size(), 1024)).toByteArray() };
     m_headBuffer.clear();
     m_body.clear();
     return Status::Refused;
