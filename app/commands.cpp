@@ -1,8 +1,8 @@
 #include "commands.h"
 
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/tokenissuer.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/sandbox/tokenissuer.h>
 #include <kiket/hmac.h>
 #include <kiket/http.h>
 #include <kiket/jwt.h>

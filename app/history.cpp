@@ -1,10 +1,10 @@
 // Commands that work on a folder's captured history: replay, export, diff.
 #include "commands.h"
 
-#include <kiket/devkit/capturestore.h>
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/diff.h>
-#include <kiket/devkit/export.h>
+#include <kiket/devkit/capture/capturestore.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/capture/diff.h>
+#include <kiket/devkit/capture/export.h>
 
 #include <QCommandLineParser>
 #include <QFile>

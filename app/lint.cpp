@@ -1,7 +1,7 @@
 // `lint`: the manifest rules of Kiket's CLI, with line, column, rule and a fix hint.
 #include "commands.h"
 
-#include <kiket/devkit/manifestlint.h>
+#include <kiket/devkit/folder/manifestlint.h>
 #include <kiket/manifest.h>
 
 #include <QCommandLineParser>

@@ -1,6 +1,6 @@
 #include "ndjsonprinter.h"
 
-#include <kiket/devkit/export.h>
+#include <kiket/devkit/capture/export.h>
 
 NdjsonPrinter::NdjsonPrinter(std::FILE *out)
     : m_out(out)

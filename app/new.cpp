@@ -1,7 +1,7 @@
 // `new`: a new extension folder from a template, ready to open, serve and test.
 #include "commands.h"
 
-#include <kiket/devkit/scaffold.h>
+#include <kiket/devkit/folder/scaffold.h>
 
 #include <QCommandLineParser>
 #include <QDir>

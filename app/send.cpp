@@ -1,10 +1,10 @@
 // `send`: one delivery as the platform sends it, with its retry schedule and callback timeout.
 #include "commands.h"
 
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/sender.h>
-#include <kiket/devkit/tokenissuer.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/delivery/sender.h>
+#include <kiket/devkit/sandbox/tokenissuer.h>
 #include <kiket/http.h>
 
 #include <QCommandLineParser>

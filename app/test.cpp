@@ -1,8 +1,8 @@
 // `test`: runs an extension folder's delivery suites headless, for CI.
 #include "commands.h"
 
-#include <kiket/devkit/suitereport.h>
-#include <kiket/devkit/suiterunner.h>
+#include <kiket/devkit/suite/suitereport.h>
+#include <kiket/devkit/suite/suiterunner.h>
 
 #include <QCommandLineParser>
 #include <QDir>

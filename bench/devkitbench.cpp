@@ -4,11 +4,11 @@
 //   forward PORT      a listener forwarding to 127.0.0.1:PORT, until SIGINT/SIGTERM (for wrk)
 #include "loadgen.h"
 
-#include <kiket/devkit/capturewriter.h>
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/listener.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/capture/capturewriter.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/listener/listener.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/sdk.h>
 
 #include <QCoreApplication>

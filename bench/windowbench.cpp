@@ -10,10 +10,10 @@
 #include <mainwindow.h>
 #include <trafficmodel.h>
 
-#include <kiket/devkit/capturestore.h>
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/capture/capturestore.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 
 #include <QApplication>

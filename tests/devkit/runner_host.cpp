@@ -1,6 +1,6 @@
 // Holds a Runner for the given command and prints "<extension pid> <child pid>" once it is ready
 // (the child comes from the tiny extension's /spawn). The test then kills this process.
-#include <kiket/devkit/runner.h>
+#include <kiket/devkit/runner/runner.h>
 #include <kiket/http.h>
 
 #include <QCoreApplication>

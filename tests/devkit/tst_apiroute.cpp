@@ -1,7 +1,7 @@
 // The sandbox's API routing (every path of PROTOCOL §2 and §2.1), its scope table, and the rate
 // window.
-#include <kiket/devkit/apiroute.h>
-#include <kiket/devkit/ratewindow.h>
+#include <kiket/devkit/sandbox/apiroute.h>
+#include <kiket/devkit/sandbox/ratewindow.h>
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
 // The capture store on real SQLite files: round trips, reopening, retention, links, a corrupt file.
-#include <kiket/devkit/capturestore.h>
+#include <kiket/devkit/capture/capturestore.h>
 
 #include <algorithm>
 #include <atomic>

@@ -1,5 +1,5 @@
 // Deliveries as the sandbox sends them, and every replay mode with the verdict it must produce.
-#include <kiket/devkit/delivery.h>
+#include <kiket/devkit/delivery/delivery.h>
 #include <kiket/hmac.h>
 #include <kiket/httpserver.h>
 #include <kiket/sdk.h>

@@ -1,5 +1,5 @@
 // JSON-aware diff of exchanges: key order ignored, paths with values, headers aligned.
-#include <kiket/devkit/diff.h>
+#include <kiket/devkit/capture/diff.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
 // The built-in sample deliveries and catalogue folders: shapes of PROTOCOL §5, clear errors.
-#include <kiket/devkit/eventcatalogue.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
 
 #include <QFile>
 #include <QJsonArray>

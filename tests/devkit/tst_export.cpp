@@ -1,7 +1,7 @@
 // Exports of captured exchanges: HAR 1.2 fields, NDJSON, cURL, fixtures, and secrets redacted by
 // default.
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/export.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/capture/export.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

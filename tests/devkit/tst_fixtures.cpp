@@ -2,7 +2,7 @@
 // filters.
 #include "aliasbomb.h"
 
-#include <kiket/devkit/fixtures.h>
+#include <kiket/devkit/sandbox/fixtures.h>
 
 #include <QDir>
 #include <QFile>

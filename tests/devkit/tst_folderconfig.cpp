@@ -2,7 +2,7 @@
 // and clear errors with line and column for everything wrong.
 #include "aliasbomb.h"
 
-#include <kiket/devkit/folderconfig.h>
+#include <kiket/devkit/folder/folderconfig.h>
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 // Local secret values on real files: kept owner-only, read back after reopening, removed for good;
 // without a keychain service the file is used and says so.
-#include <kiket/devkit/localsecrets.h>
+#include <kiket/devkit/folder/localsecrets.h>
 
 #include <QCryptographicHash>
 #include <QFile>

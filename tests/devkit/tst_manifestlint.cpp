@@ -1,5 +1,5 @@
 // The manifest lint: each rule failing at its line and column, and clean manifests passing.
-#include <kiket/devkit/manifestlint.h>
+#include <kiket/devkit/folder/manifestlint.h>
 
 #include <QDir>
 #include <QFile>

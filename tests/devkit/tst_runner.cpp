@@ -1,6 +1,6 @@
 // The runner with a real extension process (a small Python server): environment, output, health,
 // crash restarts with backoff, restarts on file changes, and stopping without leftovers.
-#include <kiket/devkit/runner.h>
+#include <kiket/devkit/runner/runner.h>
 #include <kiket/http.h>
 
 #include <QFile>

@@ -1,6 +1,6 @@
 // The sandbox platform over real HTTP, driven by the SDK's own client and endpoints.
-#include <kiket/devkit/apiroute.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/sandbox/apiroute.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/endpoints.h>
 #include <kiket/testing.h>
 

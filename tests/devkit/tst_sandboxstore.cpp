@@ -1,5 +1,5 @@
 // The sandbox platform's state on real SQLite: custom-data records, the event log, notifications.
-#include <kiket/devkit/sandboxstore.h>
+#include <kiket/devkit/sandbox/sandboxstore.h>
 
 #include <QDir>
 #include <QFile>

@@ -1,10 +1,10 @@
 // New extension folders: every language's files, a manifest that lints clean and that the SDK
 // reads, a workbench configuration, a starter suite; wrong options write nothing. The C++ and
 // Python templates are run for real by tests/install/templates.sh.
-#include <kiket/devkit/folderconfig.h>
-#include <kiket/devkit/manifestlint.h>
-#include <kiket/devkit/scaffold.h>
-#include <kiket/devkit/suite.h>
+#include <kiket/devkit/folder/folderconfig.h>
+#include <kiket/devkit/folder/manifestlint.h>
+#include <kiket/devkit/folder/scaffold.h>
+#include <kiket/devkit/suite/suite.h>
 #include <kiket/manifest.h>
 
 #include <QDir>

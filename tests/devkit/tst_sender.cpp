@@ -1,6 +1,6 @@
 // The platform's delivery behaviour against a real HTTP server: retries, schedule, timeout.
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/sender.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/sender.h>
 #include <kiket/hmac.h>
 #include <kiket/testing.h>
 

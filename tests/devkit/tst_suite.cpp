@@ -1,7 +1,7 @@
 // Delivery suite cases: reading them (with the place of every mistake) and judging outcomes.
-#include <kiket/devkit/suite.h>
+#include <kiket/devkit/suite/suite.h>
 
-#include <kiket/devkit/suitereport.h>
+#include <kiket/devkit/suite/suitereport.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

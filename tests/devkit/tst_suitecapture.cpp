@@ -1,7 +1,7 @@
 // A captured delivery becomes a suite case: what it says, what it expects, and that no secret value
 // reaches the file.
-#include <kiket/devkit/suite.h>
-#include <kiket/devkit/suitecapture.h>
+#include <kiket/devkit/suite/suite.h>
+#include <kiket/devkit/suite/suitecapture.h>
 
 #include <kiket/jwt.h>
 

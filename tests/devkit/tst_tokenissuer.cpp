@@ -1,6 +1,6 @@
 // The sandbox's signing key (0600, kept per folder) and the tokens it mints, checked by the SDK
 // verifier.
-#include <kiket/devkit/tokenissuer.h>
+#include <kiket/devkit/sandbox/tokenissuer.h>
 #include <kiket/jwt.h>
 
 #include <QDir>

@@ -1,7 +1,7 @@
 // Checkpoints off the commit path: once a watched connection's log passes 1000 pages, the
 // checkpoint thread copies it into the database while the writer goes on, and the log stays
 // bounded even when the writer never pauses.
-#include "walcheckpoint.h"
+#include "common/walcheckpoint.h"
 
 #include <QFileInfo>
 #include <QTemporaryDir>

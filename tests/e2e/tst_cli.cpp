@@ -1,5 +1,5 @@
 // The kiket-workbench command line as a user runs it: output, exit codes, one-line errors.
-#include <kiket/devkit/capturestore.h>
+#include <kiket/devkit/capture/capturestore.h>
 #include <kiket/jwt.h>
 #include <kiket/sdk.h>
 

@@ -1,8 +1,8 @@
 // `serve` killed with SIGKILL in the middle of a burst of 1,000 deliveries: every delivery that got
 // an answer is in the capture store afterwards.
-#include <kiket/devkit/capturestore.h>
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
+#include <kiket/devkit/capture/capturestore.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
 
 #include <QFile>
 #include <QSet>

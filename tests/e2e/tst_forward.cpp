@@ -1,6 +1,6 @@
 // The listener's forward and canned targets, and switching targets on the same port: the bytes the
 // extension's server receives, 502/504 when it is down or slow, captures of all of it.
-#include <kiket/devkit/listener.h>
+#include <kiket/devkit/listener/listener.h>
 #include <kiket/testing.h>
 
 #include <QTcpServer>

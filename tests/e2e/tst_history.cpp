@@ -1,6 +1,6 @@
 // A user's session on the command line: serve, send, replay in every mode, export, diff — with the
 // workbench and the example plugin as real processes and the captures read back from SQLite.
-#include <kiket/devkit/capturestore.h>
+#include <kiket/devkit/capture/capturestore.h>
 
 #include <QFile>
 #include <QJsonArray>

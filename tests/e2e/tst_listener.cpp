@@ -1,6 +1,6 @@
 // The listener: the example extension in-process behind the SDK server, every delivery captured
 // with its verdict before it is answered.
-#include <kiket/devkit/listener.h>
+#include <kiket/devkit/listener/listener.h>
 #include <kiket/testing.h>
 
 #include <QFile>

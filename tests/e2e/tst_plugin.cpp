@@ -1,5 +1,5 @@
 // The example extension loaded as a workbench plugin, and plugins that cannot be used.
-#include <kiket/devkit/extensionplugin.h>
+#include <kiket/devkit/listener/extensionplugin.h>
 #include <kiket/sdk.h>
 #include <kiket/testing.h>
 

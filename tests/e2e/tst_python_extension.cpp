@@ -1,10 +1,10 @@
 // The Python example extension run by the workbench in forward mode, end to end: signed deliveries
 // accepted, its API calls linked to them, its telemetry received, a tampered replay refused, a
 // crash followed by a restart, and nothing left running afterwards.
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/listener.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/listener/listener.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 
 #include <QDir>

@@ -2,7 +2,7 @@
 // that are not HTTP/1.1, too many connections), is captured like every other delivery.
 #include "../sdk/rawhttp.h"
 
-#include <kiket/devkit/listener.h>
+#include <kiket/devkit/listener/listener.h>
 
 #include <QTemporaryDir>
 #include <QTest>

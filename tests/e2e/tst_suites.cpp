@@ -3,7 +3,7 @@
 // examples/*_suite.
 #include "cliprocess.h"
 
-#include <kiket/devkit/suiterunner.h>
+#include <kiket/devkit/suite/suiterunner.h>
 
 #include <QDir>
 #include <QJsonArray>

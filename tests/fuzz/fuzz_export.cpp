@@ -3,7 +3,7 @@
 // export of it.
 #include "fuzzing.h"
 
-#include <kiket/devkit/export.h>
+#include <kiket/devkit/capture/export.h>
 
 #include <QJsonDocument>
 

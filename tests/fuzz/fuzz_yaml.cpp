@@ -3,9 +3,9 @@
 // (KIKET_FUZZ_YAML); each must answer any text with a value or an error that has a code and words.
 #include "fuzzing.h"
 
-#include <kiket/devkit/fixtures.h>
-#include <kiket/devkit/folderconfig.h>
-#include <kiket/devkit/manifestlint.h>
+#include <kiket/devkit/sandbox/fixtures.h>
+#include <kiket/devkit/folder/folderconfig.h>
+#include <kiket/devkit/folder/manifestlint.h>
 #include <kiket/manifest.h>
 
 #include <QProcessEnvironment>

@@ -4,8 +4,8 @@
 #include "console.h"
 #include "jsonhighlighter.h"
 
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/tokenissuer.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/sandbox/tokenissuer.h>
 #include <kiket/hmac.h>
 
 #include <QCheckBox>

@@ -11,7 +11,7 @@
 #include "telemetrypanel.h"
 #include "windowfixture.h"
 
-#include <kiket/devkit/listener.h>
+#include <kiket/devkit/listener/listener.h>
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

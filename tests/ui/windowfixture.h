@@ -3,8 +3,8 @@
 
 #include "trafficmodel.h"
 
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 
 #include <QCoreApplication>

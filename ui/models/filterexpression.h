@@ -1,6 +1,6 @@
 #pragma once
 
-#include <kiket/devkit/exchange.h>
+#include <kiket/devkit/capture/exchange.h>
 #include <kiket/result.h>
 
 #include <QStringList>

@@ -1,6 +1,6 @@
 #include "secretsmodel.h"
 
-#include <kiket/devkit/localsecrets.h>
+#include <kiket/devkit/folder/localsecrets.h>
 
 namespace kiket::ui {
 

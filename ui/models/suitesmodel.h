@@ -1,6 +1,6 @@
 #pragma once
 
-#include <kiket/devkit/suiterunner.h>
+#include <kiket/devkit/suite/suiterunner.h>
 
 #include <QAbstractItemModel>
 #include <QHash>

@@ -3,8 +3,8 @@
 #include "colours.h"
 #include "jsonhighlighter.h"
 
-#include <kiket/devkit/apiroute.h>
-#include <kiket/devkit/eventcatalogue.h>
+#include <kiket/devkit/sandbox/apiroute.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
 
 #include <QCheckBox>
 #include <QComboBox>

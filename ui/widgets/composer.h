@@ -1,7 +1,7 @@
 #pragma once
 
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/exchange.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/capture/exchange.h>
 #include <kiket/result.h>
 
 #include <QWidget>

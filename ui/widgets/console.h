@@ -1,6 +1,6 @@
 #pragma once
 
-#include <kiket/devkit/runner.h>
+#include <kiket/devkit/runner/runner.h>
 
 #include <QWidget>
 

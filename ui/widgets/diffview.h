@@ -1,7 +1,7 @@
 #pragma once
 
-#include <kiket/devkit/diff.h>
-#include <kiket/devkit/exchange.h>
+#include <kiket/devkit/capture/diff.h>
+#include <kiket/devkit/capture/exchange.h>
 
 #include <QDialog>
 

@@ -4,7 +4,7 @@
 
 #include "messageview.h"
 
-#include <kiket/devkit/export.h>
+#include <kiket/devkit/capture/export.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -7,8 +7,8 @@
 #include "suitespanel.h"
 #include "trafficmodel.h"
 
-#include <kiket/devkit/capturewriter.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/capture/capturewriter.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 
 #include <QAction>

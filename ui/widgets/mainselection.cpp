@@ -3,8 +3,8 @@
 #include "mainwindow.h"
 #include "trafficmodel.h"
 
-#include <kiket/devkit/capturewriter.h>
-#include <kiket/devkit/export.h>
+#include <kiket/devkit/capture/capturewriter.h>
+#include <kiket/devkit/capture/export.h>
 #include <kiket/devkit/session.h>
 
 #include <QClipboard>

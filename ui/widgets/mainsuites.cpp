@@ -6,10 +6,10 @@
 #include "suitespanel.h"
 #include "trafficmodel.h"
 
-#include <kiket/devkit/capturewriter.h>
-#include <kiket/devkit/folderconfig.h>
+#include <kiket/devkit/capture/capturewriter.h>
+#include <kiket/devkit/folder/folderconfig.h>
 #include <kiket/devkit/session.h>
-#include <kiket/devkit/suitecapture.h>
+#include <kiket/devkit/suite/suitecapture.h>
 
 #include <QDockWidget>
 #include <QFileInfo>

@@ -11,9 +11,9 @@
 #include "trafficfilter.h"
 #include "trafficmodel.h"
 
-#include <kiket/devkit/listener.h>
-#include <kiket/devkit/ratepoller.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/listener/listener.h>
+#include <kiket/devkit/sandbox/ratepoller.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 #include <kiket/sdk.h>
 

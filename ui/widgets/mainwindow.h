@@ -1,8 +1,8 @@
 #pragma once
 
-#include <kiket/devkit/delivery.h>
-#include <kiket/devkit/eventcatalogue.h>
-#include <kiket/devkit/exchange.h>
+#include <kiket/devkit/delivery/delivery.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
+#include <kiket/devkit/capture/exchange.h>
 
 #include <QMainWindow>
 #include <QPointer>

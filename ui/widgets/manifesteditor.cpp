@@ -1,6 +1,6 @@
 #include "manifesteditor.h"
 
-#include <kiket/devkit/manifestlint.h>
+#include <kiket/devkit/folder/manifestlint.h>
 #include <kiket/manifest.h>
 
 #include <Qsci/qscilexeryaml.h>

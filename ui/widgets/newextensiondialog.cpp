@@ -2,7 +2,7 @@
 
 #include "colours.h"
 
-#include <kiket/devkit/manifestlint.h>
+#include <kiket/devkit/folder/manifestlint.h>
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <kiket/devkit/scaffold.h>
+#include <kiket/devkit/folder/scaffold.h>
 
 #include <QDialog>
 

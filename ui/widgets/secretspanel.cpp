@@ -2,8 +2,8 @@
 
 #include "secretsmodel.h"
 
-#include <kiket/devkit/localsecrets.h>
-#include <kiket/devkit/sandboxstore.h>
+#include <kiket/devkit/folder/localsecrets.h>
+#include <kiket/devkit/sandbox/sandboxstore.h>
 #include <kiket/devkit/session.h>
 
 #include <QComboBox>

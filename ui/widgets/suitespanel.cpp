@@ -4,7 +4,7 @@
 #include "suitesmodel.h"
 #include "textpane.h"
 
-#include <kiket/devkit/suitereport.h>
+#include <kiket/devkit/suite/suitereport.h>
 
 #include <QFile>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <kiket/devkit/session.h>
-#include <kiket/devkit/suiterunner.h>
+#include <kiket/devkit/suite/suiterunner.h>
 
 #include <QPointer>
 #include <QWidget>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <kiket/devkit/exchange.h>
-#include <kiket/devkit/ratewindow.h>
+#include <kiket/devkit/capture/exchange.h>
+#include <kiket/devkit/sandbox/ratewindow.h>
 #include <kiket/telemetry.h>
 
 #include <QWidget>

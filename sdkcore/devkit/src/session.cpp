@@ -1,7 +1,7 @@
 #include "kiket/devkit/session.h"
 
-#include <kiket/devkit/listener.h>
-#include <kiket/devkit/sandboxplatform.h>
+#include <kiket/devkit/listener/listener.h>
+#include <kiket/devkit/sandbox/sandboxplatform.h>
 
 #include <QFileInfo>
 #include <QProcess>

@@ -1,10 +1,10 @@
 #pragma once
 
 #include <kiket/config.h>
-#include <kiket/devkit/capturewriter.h>
-#include <kiket/devkit/folderconfig.h>
-#include <kiket/devkit/localsecrets.h>
-#include <kiket/devkit/runner.h>
+#include <kiket/devkit/capture/capturewriter.h>
+#include <kiket/devkit/folder/folderconfig.h>
+#include <kiket/devkit/folder/localsecrets.h>
+#include <kiket/devkit/runner/runner.h>
 
 #include <functional>
 #include <memory>
