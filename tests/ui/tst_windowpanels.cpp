@@ -57,6 +57,24 @@ private slots:
         QCOMPARE(signedWith("rotated-in-the-editor"), 200);
     }
 
+    void aSecretDeclaredInTheEditorShowsInTheSecretsPanel()
+    {
+        Fixture f;
+        QVERIFY2(f.session.ok(), qPrintable(f.problem()));
+        MainWindow window(*f.session.value(), f.traffic);
+        ManifestEditor *manifest = window.manifest();
+        SecretsModel *model = window.secrets()->model();
+        QCOMPARE(model->rowOf("SMTP_PASSWORD"), -1);
+        manifest->setText(manifest->text().replace("  - key: MAX_RETRIES",
+            "  - key: SMTP_PASSWORD\n    secret: true\n  - key: MAX_RETRIES"));
+        QVERIFY(manifest->save());
+        // The panel hears of the applied manifest from the session, not from the window.
+        QVERIFY(model->rowOf("SMTP_PASSWORD") >= 0);
+        QCOMPARE(
+            model->index(model->rowOf("SMTP_PASSWORD"), SecretsModel::Declared).data().toString(),
+            QStringLiteral("declared"));
+    }
+
     void secretsAddMaskRevealRotateDelete()
     {
         Fixture f;

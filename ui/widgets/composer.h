@@ -1,8 +1,10 @@
 #pragma once
 
-#include <kiket/devkit/delivery/delivery.h>
 #include <kiket/devkit/capture/exchange.h>
+#include <kiket/devkit/delivery/delivery.h>
 #include <kiket/result.h>
+
+#include "panelsession.h"
 
 #include <QWidget>
 
@@ -19,14 +21,6 @@ class TokenIssuer;
 } // namespace kiket::devkit
 
 namespace kiket::ui {
-
-/// What the composer needs from the session to sign a delivery.
-struct ComposerContext
-{
-    QByteArray webhookSecret;
-    const devkit::TokenIssuer *issuer = nullptr;
-    QString apiBaseUrl;
-};
 
 /// Writes a delivery by hand: event, version, scopes for its runtime token, payload secrets and
 /// the payload in a JSON editor that marks the line of an error; or edits a captured delivery to

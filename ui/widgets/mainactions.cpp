@@ -8,7 +8,6 @@
 #include "trafficmodel.h"
 
 #include <kiket/devkit/capture/capturewriter.h>
-#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
 
 #include <QAction>
@@ -36,9 +35,8 @@ void MainWindow::buildActions()
             emit openFolderRequested(folder);
     });
     open->setShortcut(QKeySequence::Open);
-    QAction *create = file->addAction(tr("&New extension…"), this, [this] {
-        newExtensionDialog()->open();
-    });
+    QAction *create
+        = file->addAction(tr("&New extension…"), this, [this] { newExtensionDialog()->open(); });
     create->setShortcut(QKeySequence::New);
     QMenu *recent = file->addMenu(tr("Open &recent"));
     connect(recent, &QMenu::aboutToShow, this, [this, recent] {
@@ -105,8 +103,8 @@ void MainWindow::buildActions()
     addToSuite->setShortcut(QKeySequence(Qt::Key_A));
     QAction *runSuites = traffic->addAction(tr("Run all &suites"), this, [this] {
         if (!m_suites->runAll())
-            statusBar()->showMessage(m_suites->isRunning() ? tr("The suites are running")
-                                                           : tr("No suite cases yet"),
+            statusBar()->showMessage(
+                m_suites->isRunning() ? tr("The suites are running") : tr("No suite cases yet"),
                 4000);
     });
     runSuites->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
@@ -177,11 +175,7 @@ void MainWindow::sendSample(const QString &event)
 
 bool MainWindow::sendComposed()
 {
-    ComposerContext context;
-    context.webhookSecret = m_session.deliverySecret();
-    context.issuer = &m_session.sandbox().issuer();
-    context.apiBaseUrl = m_session.sandboxUrl();
-    const auto request = m_composer->request(context);
+    const auto request = m_composer->request(m_panels->composerContext());
     if (!request) {
         statusBar()->showMessage(request.error().message, 6000);
         return false;

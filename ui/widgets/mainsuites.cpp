@@ -20,15 +20,7 @@ namespace kiket::ui {
 
 void MainWindow::buildSuitesDock(QDockWidget *tabWith)
 {
-    m_suites = new SuitesPanel(m_session.config().folder, [this] {
-        // A run starts the extension as this window did, in a sandbox of its own.
-        devkit::SessionOverrides overrides;
-        const devkit::FolderConfig &config = m_session.config();
-        overrides.handler = config.handler;
-        if (config.handler == devkit::HandlerKind::InProcess)
-            overrides.plugin = config.plugin;
-        return overrides;
-    });
+    m_suites = new SuitesPanel(*m_panels);
     connect(m_suites, &SuitesPanel::runFinished, this,
         [this](int passed, int failed, const QString &error) {
             statusBar()->showMessage(error.isEmpty()
@@ -109,8 +101,8 @@ bool MainWindow::addSelectedToSuite(const QString &chosenSuite)
                 m_suitesDock->raise();
             }
             statusBar()->showMessage(pending->errors.isEmpty()
-                    ? tr("Added %n case(s) to the suite '%1'", nullptr,
-                          int(pending->written.size()))
+                    ? tr(
+                        "Added %n case(s) to the suite '%1'", nullptr, int(pending->written.size()))
                           .arg(suite)
                     : pending->errors.join(QStringLiteral("; ")),
                 8000);

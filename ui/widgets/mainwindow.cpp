@@ -6,16 +6,14 @@
 #include "exchangedetail.h"
 #include "headerstrip.h"
 #include "manifesteditor.h"
+#include "panelsession.h"
 #include "secretspanel.h"
 #include "telemetrypanel.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
 
 #include <kiket/devkit/listener/listener.h>
-#include <kiket/devkit/sandbox/ratepoller.h>
-#include <kiket/devkit/sandbox/sandboxplatform.h>
 #include <kiket/devkit/session.h>
-#include <kiket/sdk.h>
 
 #include <QCompleter>
 #include <QDockWidget>
@@ -38,6 +36,7 @@ namespace kiket::ui {
 MainWindow::MainWindow(devkit::Session &session, TrafficModel &traffic, QWidget *parent)
     : QMainWindow(parent)
     , m_session(session)
+    , m_panels(std::make_unique<PanelSession>(session))
     , m_traffic(traffic)
     , m_proxy(new TrafficFilter(this))
     , m_view(new QTableView)
@@ -213,12 +212,9 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_composerDock);
 
     m_manifest = new ManifestEditor;
-    const QString manifest = m_session.manifestPath();
-    m_manifest->open(manifest.isEmpty()
-            ? m_session.config().folder + QStringLiteral("/extension.yaml")
-            : manifest);
+    m_manifest->open(m_panels->manifestPath());
     connect(m_manifest, &ManifestEditor::saved, this, [this] {
-        const auto applied = m_session.reloadConfiguration();
+        const auto applied = m_panels->reloadConfiguration();
         statusBar()->showMessage(applied
                 ? tr("Manifest saved and applied")
                 : tr("Manifest saved; not applied: %1").arg(applied.error().toString()),
@@ -230,14 +226,13 @@ void MainWindow::buildDocks()
     manifestDock->setWidget(m_manifest);
     addDockWidget(Qt::RightDockWidgetArea, manifestDock);
     tabifyDockWidget(m_composerDock, manifestDock);
-    m_secrets = new SecretsPanel(m_session, [this] {
+    m_secrets = new SecretsPanel(*m_panels, [this] {
         QMap<QString, QString> out;
         const QJsonObject typed = m_composer->payloadSecrets();
         for (auto it = typed.begin(); it != typed.end(); ++it)
             out.insert(it.key(), it.value().toString());
         return out;
     });
-    connect(m_manifest, &ManifestEditor::saved, m_secrets, &SecretsPanel::refresh);
     auto *secretsDock = new QDockWidget(tr("Secrets"), this);
     secretsDock->setObjectName(QStringLiteral("secrets-dock"));
     secretsDock->setWidget(m_secrets);
@@ -249,31 +244,12 @@ void MainWindow::buildDocks()
     });
     m_composerDock->raise();
 
-    m_console->attach(m_session.runner());
+    m_console->attach(m_panels->runner());
     auto *console = new QDockWidget(tr("Console"), this);
     console->setObjectName(QStringLiteral("console-dock"));
     console->setWidget(m_console);
     addDockWidget(Qt::BottomDockWidgetArea, console);
-    TelemetrySources sources;
-    devkit::RateWindow &rate = m_session.sandbox().rateWindow();
-    sources.rate = [&rate] { return rate.peek(QDateTime::currentMSecsSinceEpoch()); };
-    sources.setLimit = [&rate](int limit) { rate.setLimit(limit); };
-    sources.stats.append({ tr("in-process SDK"), [this] {
-                              Sdk *sdk = m_session.listener().sdk();
-                              return sdk ? sdk->telemetry().aggregates().stats()
-                                         : QList<TelemetryStats>();
-                          } });
-    sources.stats.append(
-        { tr("sandbox intake"), [this] { return m_session.sandbox().telemetry().stats(); } });
-    // A real platform's limit too, when the environment names one with a workspace token.
-    const QString platform = qEnvironmentVariable("KIKET_BASE_URL");
-    const QString token = qEnvironmentVariable("KIKET_WORKSPACE_TOKEN");
-    if (!platform.isEmpty() && !token.isEmpty() && platform != m_session.sandboxUrl()) {
-        m_platformRate = std::make_unique<devkit::RatePoller>(platform, token);
-        sources.platformName = platform;
-        sources.platformRate = [poller = m_platformRate.get()] { return poller->latest(); };
-    }
-    m_telemetry = new TelemetryPanel(std::move(sources));
+    m_telemetry = new TelemetryPanel(m_panels->telemetrySources());
     for (int row = 0; row < m_traffic.rowCount(); ++row) // the history on the timeline
         m_telemetry->addExchange(m_traffic.summaryAt(row));
     auto *telemetry = new QDockWidget(tr("Telemetry and rate limit"), this);

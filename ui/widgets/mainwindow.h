@@ -1,8 +1,8 @@
 #pragma once
 
+#include <kiket/devkit/capture/exchange.h>
 #include <kiket/devkit/delivery/delivery.h>
 #include <kiket/devkit/delivery/eventcatalogue.h>
-#include <kiket/devkit/capture/exchange.h>
 
 #include <QMainWindow>
 #include <QPointer>
@@ -15,7 +15,6 @@ class QSplitter;
 class QTableView;
 
 namespace kiket::devkit {
-class RatePoller;
 class Session;
 } // namespace kiket::devkit
 
@@ -29,6 +28,7 @@ class ExchangeDetail;
 class HeaderStrip;
 class ManifestEditor;
 class NewExtensionDialog;
+class PanelSession;
 class SecretsPanel;
 class SuitesPanel;
 class TelemetryPanel;
@@ -37,6 +37,7 @@ class TrafficModel;
 
 /// The workbench window: a header strip with the folder's state, the filter bar, the traffic list
 /// and the detail of the selected exchange; docks for the composer and the extension's console.
+/// It assembles the panels; they reach the session through one PanelSession, never through it.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -129,6 +130,7 @@ private:
     void deliver(const HttpRequest &request, const QString &what);
 
     devkit::Session &m_session;
+    std::unique_ptr<PanelSession> m_panels; // what the panels may ask of the session
     TrafficModel &m_traffic;
     TrafficFilter *m_proxy;
     QTableView *m_view;
@@ -139,7 +141,6 @@ private:
     Console *m_console;
     QDockWidget *m_composerDock = nullptr;
     TelemetryPanel *m_telemetry = nullptr;
-    std::unique_ptr<devkit::RatePoller> m_platformRate; // a real platform's limit, when configured
     ManifestEditor *m_manifest = nullptr;
     SecretsPanel *m_secrets = nullptr;
     SuitesPanel *m_suites = nullptr;

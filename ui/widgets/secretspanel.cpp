@@ -1,10 +1,10 @@
 #include "secretspanel.h"
 
+#include "panelsession.h"
 #include "secretsmodel.h"
 
 #include <kiket/devkit/folder/localsecrets.h>
 #include <kiket/devkit/sandbox/sandboxstore.h>
-#include <kiket/devkit/session.h>
 
 #include <QComboBox>
 #include <QDialog>
@@ -66,8 +66,8 @@ QString randomSecret()
 
 } // namespace
 
-SecretsPanel::SecretsPanel(devkit::Session &session,
-    std::function<QMap<QString, QString>()> payloadSecrets, QWidget *parent)
+SecretsPanel::SecretsPanel(
+    PanelSession &session, std::function<QMap<QString, QString>()> payloadSecrets, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_payload(std::move(payloadSecrets))
@@ -80,7 +80,7 @@ SecretsPanel::SecretsPanel(devkit::Session &session,
     m_confirm = [this](const QString &question) {
         return QMessageBox::question(this, tr("Delete secret"), question) == QMessageBox::Yes;
     };
-    if (auto store = devkit::SandboxStore::open(session.config().folder))
+    if (auto store = devkit::SandboxStore::open(session.folder()))
         m_store = std::move(store).value();
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -124,6 +124,7 @@ SecretsPanel::SecretsPanel(devkit::Session &session,
     });
     connect(m_endRotation, &QPushButton::clicked, this,
         [this] { report(endRotation(), tr("Rotation ended: only the new secret is accepted")); });
+    connect(&session, &PanelSession::configurationApplied, this, &SecretsPanel::refresh);
     refresh();
 }
 

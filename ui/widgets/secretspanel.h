@@ -14,11 +14,11 @@ class QTableView;
 
 namespace kiket::devkit {
 class SandboxStore;
-class Session;
 } // namespace kiket::devkit
 
 namespace kiket::ui {
 
+class PanelSession;
 class SecretsModel;
 
 /// Where a secret value is kept.
@@ -33,7 +33,7 @@ class SecretsPanel : public QWidget
     Q_OBJECT
 
 public:
-    SecretsPanel(devkit::Session &session, std::function<QMap<QString, QString>()> payloadSecrets,
+    SecretsPanel(PanelSession &session, std::function<QMap<QString, QString>()> payloadSecrets,
         QWidget *parent = nullptr);
     ~SecretsPanel() override;
 
@@ -58,7 +58,7 @@ private:
     void addDialog();
     void editDialog(bool rotation);
 
-    devkit::Session &m_session;
+    PanelSession &m_session;
     std::function<QMap<QString, QString>()> m_payload;
     std::function<bool(const QString &)> m_confirm;
     std::unique_ptr<devkit::SandboxStore> m_store;

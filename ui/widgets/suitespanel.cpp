@@ -1,6 +1,7 @@
 #include "suitespanel.h"
 
 #include "diffview.h"
+#include "panelsession.h"
 #include "suitesmodel.h"
 #include "textpane.h"
 
@@ -20,11 +21,10 @@
 
 namespace kiket::ui {
 
-SuitesPanel::SuitesPanel(const QString &folder,
-    std::function<devkit::SessionOverrides()> overrides, QWidget *parent)
+SuitesPanel::SuitesPanel(PanelSession &session, QWidget *parent)
     : QWidget(parent)
-    , m_folder(folder)
-    , m_overrides(std::move(overrides))
+    , m_session(session)
+    , m_folder(session.folder())
     , m_model(new SuitesModel(this))
     , m_view(new QTreeView)
     , m_message(new QLabel)
@@ -120,11 +120,12 @@ bool SuitesPanel::run(const QList<std::pair<QString, devkit::SuiteCase>> &cases)
     m_runAll->setEnabled(false);
     m_runSelected->setEnabled(false);
     m_message->setText(tr("Starting the extension in a fresh sandbox…"));
-    m_worker = QThread::create([this, folder = m_folder, overrides = m_overrides(), cases] {
+    m_worker = QThread::create([this, folder = m_folder, overrides = m_session.suiteOverrides(),
+                                   cases] {
         auto started = devkit::SuiteRunner::start(folder, overrides);
         if (!started) {
-            QMetaObject::invokeMethod(this,
-                [this, error = started.error().toString()] { finishRun(error); });
+            QMetaObject::invokeMethod(
+                this, [this, error = started.error().toString()] { finishRun(error); });
             return;
         }
         std::unique_ptr<devkit::SuiteRunner> runner = std::move(started).value();
@@ -178,8 +179,9 @@ void SuitesPanel::showSelected()
     }
     QStringList lines { QDir(m_folder).relativeFilePath(testCase->file) };
     if (result) {
-        lines << (result->passed() ? tr("passed in %1 ms").arg(result->outcome.durationMs, 0, 'f', 1)
-                                   : tr("FAILED"));
+        lines << (result->passed()
+                ? tr("passed in %1 ms").arg(result->outcome.durationMs, 0, 'f', 1)
+                : tr("FAILED"));
         lines += devkit::failureLines(*result, QDir(m_folder));
         if (result->outcome.response.status)
             lines << QString() << tr("the answer (HTTP %1):").arg(result->outcome.response.status)

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <kiket/devkit/session.h>
 #include <kiket/devkit/suite/suiterunner.h>
 
 #include <QPointer>
@@ -18,6 +17,7 @@ class QTreeView;
 namespace kiket::ui {
 
 class DiffView;
+class PanelSession;
 class SuitesModel;
 
 /// The folder's delivery suites (`.kiket/suites`): every case with its latest result, run one,
@@ -29,9 +29,8 @@ class SuitesPanel : public QWidget
     Q_OBJECT
 
 public:
-    /// `overrides` gives how to start the extension (plugin, handler) when a run starts.
-    SuitesPanel(const QString &folder, std::function<devkit::SessionOverrides()> overrides,
-        QWidget *parent = nullptr);
+    /// A run starts the extension as the session does (plugin, handler), in a sandbox of its own.
+    explicit SuitesPanel(PanelSession &session, QWidget *parent = nullptr);
     ~SuitesPanel() override;
 
     /// Reads the suites again; a broken case file is shown in the panel's message line.
@@ -61,8 +60,8 @@ private:
     void finishRun(const QString &error);
     void showSelected();
 
+    PanelSession &m_session;
     QString m_folder;
-    std::function<devkit::SessionOverrides()> m_overrides;
     SuitesModel *m_model;
     QTreeView *m_view;
     QLabel *m_message;

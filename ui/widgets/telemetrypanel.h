@@ -4,6 +4,8 @@
 #include <kiket/devkit/sandbox/ratewindow.h>
 #include <kiket/telemetry.h>
 
+#include "panelsession.h"
+
 #include <QWidget>
 
 #include <functional>
@@ -19,19 +21,6 @@ namespace kiket::ui {
 class DurationChart;
 class RateGauge;
 class TelemetryModel;
-
-/// Where the panel reads its figures; each is polled on the GUI thread.
-struct TelemetrySources
-{
-    std::function<devkit::RateDecision()> rate; ///< The rate window now.
-    std::function<void(int)> setLimit; ///< Lowers (or restores) the window's limit.
-    /// A real platform's rate limit (when a base URL and workspace token are configured): its
-    /// name for the chooser and the latest reading (none until one arrives).
-    QString platformName;
-    std::function<std::optional<devkit::RateDecision>()> platformRate;
-    /// Handler statistics by source name, e.g. "in-process SDK" or "sandbox intake".
-    QList<QPair<QString, std::function<QList<TelemetryStats>()>>> stats;
-};
 
 /// The rate-limit gauge (refreshed at 4 Hz) with a control to lower the limit for a throttling
 /// rehearsal, the per-(event, version) handler statistics, and a timeline of delivery durations

@@ -1,0 +1,2 @@
+#include "panelsession.h"
+// Excluded from the check: PanelSession holds the devkit::Session &session it narrows.
