@@ -2,6 +2,7 @@
 # Runs the fuzz targets of a KIKET_FUZZ build: run.sh BUILD_DIR [TARGET|all] [SECONDS]
 # Each target starts from its seed corpus (tests/fuzz/corpus) plus what earlier runs found
 # (BUILD_DIR/corpus), and prints executions, speed, coverage and any failure with its input file.
+# FUZZ_SEED fixes libFuzzer's random seed, so a run repeats the same inputs on the same corpus.
 set -uo pipefail
 build=$1 only=${2:-all} seconds=${3:-60}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +28,7 @@ for entry in "${TARGETS[@]}"; do
     args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048
           -artifact_prefix="$crashes/" -max_len=16384)
     [ -n "$dict" ] && args+=(-dict="$here/dict/$dict.dict")
+    [ -n "${FUZZ_SEED:-}" ] && args+=(-seed="$FUZZ_SEED")
     "$program" "${args[@]}" "$work" "$here/corpus/$seeds" >"$log" 2>&1
     status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
