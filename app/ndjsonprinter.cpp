@@ -2,11 +2,14 @@
 
 #include <kiket/devkit/capture/export.h>
 
-NdjsonPrinter::NdjsonPrinter(std::FILE *out)
+#include <utility>
+
+NdjsonPrinter::NdjsonPrinter(std::FILE *out, std::FILE *err, qsizetype maxQueued)
     : m_out(out)
+    , m_err(err)
+    , m_maxQueued(maxQueued)
     , m_thread([this] { run(); })
-{
-}
+{ }
 
 NdjsonPrinter::~NdjsonPrinter()
 {
@@ -21,6 +24,10 @@ NdjsonPrinter::~NdjsonPrinter()
 void NdjsonPrinter::print(const kiket::devkit::Exchange &exchange)
 {
     QMutexLocker lock(&m_mutex);
+    if (m_queue.size() >= m_maxQueued) {
+        ++m_dropped;
+        return;
+    }
     m_queue.append(exchange);
     if (m_queue.size() == 1) // the first since the printer last took the queue wakes it
         m_wake.wakeOne();
@@ -38,10 +45,24 @@ void NdjsonPrinter::run()
         }
         QList<kiket::devkit::Exchange> batch;
         batch.swap(m_queue);
+        const qint64 dropped = std::exchange(m_dropped, 0);
         lock.unlock();
         const QByteArray lines = kiket::devkit::toNdjson(batch);
         std::fwrite(lines.constData(), 1, lines.size(), m_out);
         std::fflush(m_out);
+        reportDropped(dropped);
         lock.relock();
     }
+}
+
+// After the batch they were dropped behind, so the gap shows where it is in the stream.
+void NdjsonPrinter::reportDropped(qint64 count)
+{
+    if (count == 0)
+        return;
+    std::fprintf(m_err,
+        "kiket-workbench: %lld exchanges not printed: stdout is read more slowly than they come "
+        "(all are captured: kiket-workbench export prints them)\n",
+        static_cast<long long>(count));
+    std::fflush(m_err);
 }

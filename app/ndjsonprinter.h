@@ -11,11 +11,13 @@
 
 /// Prints exchanges as NDJSON (secrets redacted) from a thread of its own, in the order they were
 /// handed over, so the thread that captured one (the listener's, before it answers) never waits
-/// for the redaction or for whoever reads the output.
+/// for the redaction or for whoever reads the output. When the reader falls behind by maxQueued
+/// exchanges, the ones after are not printed (they are captured all the same) and a line on err
+/// says how many, so memory stays bounded however slowly stdout is read.
 class NdjsonPrinter
 {
 public:
-    explicit NdjsonPrinter(std::FILE *out);
+    explicit NdjsonPrinter(std::FILE *out, std::FILE *err = stderr, qsizetype maxQueued = 10000);
     /// Prints what is still queued, then stops.
     ~NdjsonPrinter();
 
@@ -25,10 +27,15 @@ public:
 private:
     void run();
 
+    void reportDropped(qint64 count);
+
     std::FILE *m_out;
+    std::FILE *m_err;
+    const qsizetype m_maxQueued;
     QMutex m_mutex;
     QWaitCondition m_wake;
     QList<kiket::devkit::Exchange> m_queue;
+    qint64 m_dropped = 0; // not printed since the last report
     bool m_stopping = false;
     std::thread m_thread; // last: it starts once the members above exist
 };
