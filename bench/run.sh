@@ -87,6 +87,9 @@ echo "== Workbench engine: capture ingest and memory (100,000 exchanges with 2 K
 echo
 echo "== Workbench engine: delivery round trip"
 "$build/bench/kiket-devkitbench" roundtrip "${ROUNDTRIPS:-3000}"
+echo
+echo "== Answer parser: a large chunked answer read as it arrives (forwarder, blocking client)"
+"$build/bench/kiket-answerbench" 16 64
 
 echo
 forward_compare() { # forward_compare UPSTREAM_PORT: the same load direct and through a listener

@@ -100,14 +100,16 @@ Attempt readAnswer(QTcpSocket &socket, const QDeadlineTimer &deadline)
     bool closed = false;
     bool anyByte = false;
     HttpResponse answer;
+    AnswerProgress progress;
     for (;;) {
         if (!data.isEmpty() || closed) {
             QString why;
-            const AnswerState state = parseResponse(data, closed, &answer, &why);
+            const AnswerState state = parseResponse(data, closed, &answer, &why, &progress);
             if (state == AnswerState::Malformed)
                 return failed(why);
             if (state == AnswerState::Complete && answer.status / 100 == 1) {
                 data.remove(0, data.indexOf("\r\n\r\n") + 4);
+                progress = {};
                 continue;
             }
             if (state == AnswerState::Complete) {

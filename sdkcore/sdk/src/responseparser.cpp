@@ -1,20 +1,12 @@
 #include "responseparser.h"
 
-#include "chunkeddecoder.h"
-
 namespace kiket {
 
-AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out, QString *error)
+namespace {
+
+// The status line and header fields of a head (without its blank line).
+void readHead(QByteArrayView head, HttpResponse *out)
 {
-    const auto malformed = [error](const QString &why) {
-        if (error)
-            *error = why;
-        return AnswerState::Malformed;
-    };
-    const qsizetype headEnd = data.indexOf("\r\n\r\n");
-    if (headEnd < 0)
-        return AnswerState::Incomplete;
-    const QByteArrayView head = QByteArrayView(data).first(headEnd);
     qsizetype lineEnd = head.indexOf('\n');
     const QByteArrayView statusLine = head.first(lineEnd < 0 ? head.size() : lineEnd).trimmed();
     const qsizetype space = statusLine.indexOf(' ');
@@ -33,24 +25,57 @@ AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out
             out->headers.append({ line.first(colon).trimmed().toByteArray(),
                 line.sliced(colon + 1).trimmed().toByteArray() });
     }
-    const qsizetype bodyStart = headEnd + 4;
+}
+
+} // namespace
+
+AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out, QString *error,
+    AnswerProgress *progress)
+{
+    const auto malformed = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return AnswerState::Malformed;
+    };
+    AnswerProgress fresh;
+    AnswerProgress &p = progress ? *progress : fresh;
+    if (p.bodyStart < 0) {
+        // Search only the bytes that came since, and the three before them ("\r\n\r" + "\n").
+        const qsizetype headEnd = data.indexOf("\r\n\r\n", qMax<qsizetype>(0, p.headSearched - 3));
+        if (headEnd < 0) {
+            p.headSearched = data.size();
+            return AnswerState::Incomplete;
+        }
+        readHead(QByteArrayView(data).first(headEnd), &p.head);
+        p.bodyStart = headEnd + 4;
+        if (headerValue(p.head.headers, "transfer-encoding").toLower().contains("chunked"))
+            p.chunked.emplace(kMaxAnswerBytes, 16 * 1024, true);
+    }
+    out->status = p.head.status;
+    out->headers = p.head.headers;
     out->body.clear();
     if (out->status == 204 || out->status == 304 || out->status / 100 == 1)
         return AnswerState::Complete;
-    if (headerValue(out->headers, "transfer-encoding").toLower().contains("chunked")) {
-        ChunkedDecoder decoder(kMaxAnswerBytes, 16 * 1024, true);
-        QByteArrayView rest = QByteArrayView(data).sliced(bodyStart);
-        switch (decoder.feed(&rest, &out->body)) {
-        case ChunkedDecoder::Status::Done:
-            return AnswerState::Complete;
-        case ChunkedDecoder::Status::NeedMore:
-            return AnswerState::Incomplete;
-        case ChunkedDecoder::Status::Malformed:
-            return malformed(decoder.error());
-        case ChunkedDecoder::Status::TooLarge:
-            return malformed(
-                QStringLiteral("The answer is larger than %1 MiB").arg(kMaxAnswerBytes >> 20));
+    if (p.chunked) {
+        if (p.chunkedEnd == AnswerState::Incomplete) { // what came since goes to the decoder
+            QByteArrayView rest = QByteArrayView(data).sliced(p.bodyStart + p.fed);
+            const qsizetype before = rest.size();
+            const ChunkedDecoder::Status status = p.chunked->feed(&rest, &p.body);
+            p.fed += before - rest.size();
+            if (status == ChunkedDecoder::Status::Done) {
+                p.chunkedEnd = AnswerState::Complete;
+            } else if (status == ChunkedDecoder::Status::Malformed) {
+                p.chunkedEnd = AnswerState::Malformed;
+                p.chunkedError = p.chunked->error();
+            } else if (status == ChunkedDecoder::Status::TooLarge) {
+                p.chunkedEnd = AnswerState::Malformed;
+                p.chunkedError
+                    = QStringLiteral("The answer is larger than %1 MiB").arg(kMaxAnswerBytes >> 20);
+            }
         }
+        if (p.chunkedEnd == AnswerState::Complete)
+            out->body = p.body;
+        return p.chunkedEnd == AnswerState::Malformed ? malformed(p.chunkedError) : p.chunkedEnd;
     }
     const QByteArray length = headerValue(out->headers, "content-length").trimmed();
     if (!length.isEmpty()) {
@@ -61,13 +86,15 @@ AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out
             return malformed(QStringLiteral("Invalid Content-Length in the answer: %1")
                                  .arg(QString::fromLatin1(length.left(40))));
         const qint64 n = length.toLongLong();
-        if (data.size() - bodyStart < n)
+        if (data.size() - p.bodyStart < n)
             return AnswerState::Incomplete;
-        out->body = data.mid(bodyStart, n);
+        out->body = data.mid(p.bodyStart, n);
         return AnswerState::Complete;
     }
-    out->body = data.mid(bodyStart);
-    return closed ? AnswerState::Complete : AnswerState::Incomplete;
+    if (!closed)
+        return AnswerState::Incomplete; // the body ends when the peer closes
+    out->body = data.mid(p.bodyStart);
+    return AnswerState::Complete;
 }
 
 } // namespace kiket

@@ -76,6 +76,7 @@ struct Call : std::enable_shared_from_this<Call>
     QTimer deadline;
     QElapsedTimer clock;
     QByteArray received;
+    AnswerProgress progress; // what the parser has read of received
     ForwardResult result;
     std::function<void(const ForwardResult &)> done;
     bool finished = false;
@@ -90,13 +91,15 @@ void Call::begin(QTcpSocket *pooled)
     reused = pooled != nullptr;
     socket = pooled ? pooled : new QTcpSocket;
     received.clear();
+    progress = {};
     auto self = shared_from_this();
     QObject::connect(
         socket, &QTcpSocket::connected, [self] { self->socket->write(self->result.bytesSent); });
     QObject::connect(socket, &QTcpSocket::readyRead, [self] {
         self->received += self->socket->readAll();
         QString why;
-        switch (parseResponse(self->received, false, &self->result.response, &why)) {
+        switch (
+            parseResponse(self->received, false, &self->result.response, &why, &self->progress)) {
         case AnswerState::Incomplete:
             break;
         case AnswerState::Complete:
@@ -124,7 +127,8 @@ void Call::failed(QAbstractSocket::SocketError error)
         return;
     received += socket->readAll();
     if (error == QAbstractSocket::RemoteHostClosedError
-        && parseResponse(received, true, &result.response) == AnswerState::Complete) {
+        && parseResponse(received, true, &result.response, nullptr, &progress)
+            == AnswerState::Complete) {
         finish({}, false);
         return;
     }
