@@ -161,20 +161,29 @@ private slots:
     // size once made the forwarder loop, growing without end.
     void malformedAnswersAreToldApart()
     {
-        auto listener = std::move(Listener::startForward(options(m_folder.path()), 1, *m_captures,
-                                      "127.0.0.1", 0))
+        auto listener = std::move(
+            Listener::startForward(options(m_folder.path()), 1, *m_captures, "127.0.0.1", 0))
                             .value();
         for (const auto &[reply, reason] :
-            { std::pair<QByteArray, QString>("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nab\r\n0\r\n\r\n",
+            { std::pair<QByteArray, QString>(
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nab\r\n0\r\n\r\n",
                   QStringLiteral("Invalid chunk size")),
                 std::pair<QByteArray, QString>("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}",
-                    QStringLiteral("Invalid Content-Length in the answer")) }) {
+                    QStringLiteral("Invalid Content-Length in the answer")),
+                // Refused before a byte of it is kept, not buffered up to the timeout.
+                std::pair<QByteArray, QString>(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n{}",
+                    QStringLiteral("The answer is larger than 64 MiB")),
+                std::pair<QByteArray, QString>(
+                    "HTTP/1.1 200 OK\r\nX-Endless: " + QByteArray(70 * 1024, 'a'),
+                    QStringLiteral("The answer's head is larger than 64 KiB")) }) {
             RecordingServer extension;
             extension.reply = reply;
             QVERIFY(listener->useForward(extension.port, 5000).ok());
             const HttpResponse answer = testing::send(listener->port(), delivery());
             QCOMPARE(answer.status, 502);
-            QVERIFY2(answer.jsonObject()["error"].toString().contains(reason), answer.body.constData());
+            QVERIFY2(
+                answer.jsonObject()["error"].toString().contains(reason), answer.body.constData());
             QVERIFY(m_captures->load().last().error.contains(reason));
         }
     }
@@ -215,7 +224,8 @@ private slots:
         probe.listen(QHostAddress::LocalHost, 0);
         const quint16 closed = probe.serverPort();
         probe.close();
-        const QList<CannedAnswer> fallback { { "issue.created", "", 200, {}, R"({"ok":true})", 0 } };
+        const QList<CannedAnswer> fallback { { "issue.created", "", 200, {}, R"({"ok":true})",
+            0 } };
         auto listener = std::move(Listener::startForward(options(m_folder.path()), closed,
                                       *m_captures, "127.0.0.1", 0, {}, fallback))
                             .value();

@@ -27,6 +27,11 @@ void readHead(QByteArrayView head, HttpResponse *out)
     }
 }
 
+QString tooLarge()
+{
+    return QStringLiteral("The answer is larger than %1 MiB").arg(kMaxAnswerBytes >> 20);
+}
+
 } // namespace
 
 AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out, QString *error,
@@ -44,6 +49,9 @@ AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out
         const qsizetype headEnd = data.indexOf("\r\n\r\n", qMax<qsizetype>(0, p.headSearched - 3));
         if (headEnd < 0) {
             p.headSearched = data.size();
+            if (data.size() > kMaxAnswerHeadBytes)
+                return malformed(QStringLiteral("The answer's head is larger than %1 KiB")
+                                     .arg(kMaxAnswerHeadBytes >> 10));
             return AnswerState::Incomplete;
         }
         readHead(QByteArrayView(data).first(headEnd), &p.head);
@@ -69,8 +77,7 @@ AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out
                 p.chunkedError = p.chunked->error();
             } else if (status == ChunkedDecoder::Status::TooLarge) {
                 p.chunkedEnd = AnswerState::Malformed;
-                p.chunkedError
-                    = QStringLiteral("The answer is larger than %1 MiB").arg(kMaxAnswerBytes >> 20);
+                p.chunkedError = tooLarge();
             }
         }
         if (p.chunkedEnd == AnswerState::Complete)
@@ -86,11 +93,15 @@ AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out
             return malformed(QStringLiteral("Invalid Content-Length in the answer: %1")
                                  .arg(QString::fromLatin1(length.left(40))));
         const qint64 n = length.toLongLong();
+        if (n > kMaxAnswerBytes)
+            return malformed(tooLarge());
         if (data.size() - p.bodyStart < n)
             return AnswerState::Incomplete;
         out->body = data.mid(p.bodyStart, n);
         return AnswerState::Complete;
     }
+    if (data.size() - p.bodyStart > kMaxAnswerBytes)
+        return malformed(tooLarge());
     if (!closed)
         return AnswerState::Incomplete; // the body ends when the peer closes
     out->body = data.mid(p.bodyStart);

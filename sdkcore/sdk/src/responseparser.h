@@ -9,6 +9,8 @@ namespace kiket {
 
 /// An answer is read into memory; past this it is refused.
 constexpr qint64 kMaxAnswerBytes = 64 * 1024 * 1024;
+/// An answer's head (status line and header fields) larger than this is refused.
+constexpr qint64 kMaxAnswerHeadBytes = 64 * 1024;
 
 /// How much of an HTTP answer has arrived.
 enum class AnswerState { Incomplete, Complete, Malformed };
