@@ -189,8 +189,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answer(200, result)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: of many connections opened at once, the rest
+    # are dropped and retried by their clients a second later.
+    request_queue_size = 128
+
+
 if __name__ == "__main__":
     port = int(os.environ.get("PORT", "9292"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = Server(("127.0.0.1", port), Handler)
     print(f"python extension listening on 127.0.0.1:{port}", flush=True)
     server.serve_forever()
