@@ -181,6 +181,11 @@ TokenVerifier::TokenVerifier(std::shared_ptr<JwksCache> cache, QString configure
         m_trusted << trimSlash(url);
 }
 
+void TokenVerifier::setSignedHere(std::function<bool(const QByteArray &)> signedHere)
+{
+    m_signedHere = std::move(signedHere);
+}
+
 bool TokenVerifier::isTrusted(const QString &baseUrl) const
 {
     return m_trusted.contains(trimSlash(baseUrl));
@@ -241,7 +246,7 @@ TokenVerdict TokenVerifier::verify(
         v.cause = TokenCause::NoKey;
         return v;
     }
-    bool signatureOk = false;
+    bool signatureOk = m_signedHere && m_signedHere(token);
     for (const EcKey &key : candidates)
         signatureOk = signatureOk || key.verify(jwt.signingInput, jwt.signature);
     if (!signatureOk) {
