@@ -139,6 +139,19 @@ private slots:
         QCOMPARE(r.status, 401);
         QCOMPARE(r.jsonObject()["error"].toString(),
             QStringLiteral("No suitable signing key found in JWKS"));
+
+        // Tokens minted here skip the signature check only as the exact bytes minted.
+        kiket::devkit::TokenGrant grant;
+        grant.extensionId = QStringLiteral("com.example.marketing");
+        const QByteArray minted = m_sandbox->issuer().mint(grant);
+        HttpRequest own = metadata;
+        own.headers = { { "X-Runtime-Token", minted } };
+        QCOMPARE(raw(own).status, 200);
+        own.headers = { { "X-Runtime-Token",
+            minted.left(minted.lastIndexOf('.') + 1) + base64Url(QByteArray(64, 'x')) } };
+        r = raw(own);
+        QCOMPARE(r.status, 401);
+        QVERIFY2(r.body.contains("signature"), r.body.constData());
     }
 
     void aTokenReachesOnlyItsOwnExtension()
@@ -296,7 +309,8 @@ private slots:
             QThread::msleep(100); // a slow capture commit
             observed.storeRelease(1);
         });
-        const HttpResponse r = testing::send(sandbox->port(), { "GET", "/.well-known/jwks.json", {}, {}, {} });
+        const HttpResponse r
+            = testing::send(sandbox->port(), { "GET", "/.well-known/jwks.json", {}, {}, {} });
         QCOMPARE(r.status, 200);
         QCOMPARE(observed.loadAcquire(), 1);
     }

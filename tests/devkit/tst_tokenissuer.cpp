@@ -85,6 +85,65 @@ private slots:
                                          .verify(issuer.mint(grant, 1000), {});
         QCOMPARE(expired.cause, TokenCause::Expired);
     }
+
+    void tokensMintedHereAreKnownByTheirExactBytes()
+    {
+        const TokenIssuer issuer = TokenIssuer::ephemeral();
+        const TokenIssuer copy = issuer; // a copy made before minting shares what is minted
+        const QByteArray token = issuer.mint({});
+        QVERIFY(issuer.minted().contains(token));
+        QVERIFY(copy.minted().contains(token));
+        QByteArray altered = token;
+        altered[altered.size() - 1] = altered.back() == 'A' ? 'B' : 'A';
+        QVERIFY(!issuer.minted().contains(altered));
+        QVERIFY(!issuer.minted().contains(token + " "));
+        const TokenIssuer other = TokenIssuer::ephemeral();
+        QVERIFY(!issuer.minted().contains(other.mint({})));
+        QVERIFY(!other.minted().contains(token));
+
+        // Only the newest are kept: memory stays bounded however long a sandbox runs.
+        for (int i = 0; i < MintedTokens::kCapacity - 1; ++i)
+            issuer.mint({});
+        QVERIFY(issuer.minted().contains(token));
+        const QByteArray newest = issuer.mint({});
+        QVERIFY(!issuer.minted().contains(token));
+        QVERIFY(issuer.minted().contains(newest));
+    }
+
+    void signedHereReplacesOnlyTheSignatureCheck()
+    {
+        const TokenIssuer issuer = TokenIssuer::ephemeral();
+        const QJsonObject jwks = issuer.jwks();
+        auto cache = std::make_shared<JwksCache>(
+            [jwks](const QString &) -> Result<QByteArray> { return QJsonDocument(jwks).toJson(); });
+        TokenVerifier verifier(cache, QStringLiteral("sandbox"));
+        const QByteArray token = issuer.mint({});
+        const QByteArray forged
+            = token.left(token.lastIndexOf('.') + 1) + base64Url(QByteArray(64, 'x'));
+        QCOMPARE(verifier.verify(forged, {}).cause, TokenCause::BadSignature);
+
+        bool trustEverything = false;
+        verifier.setSignedHere([&](const QByteArray &t) { return trustEverything || t == token; });
+        QVERIFY(verifier.verify(token, {}).ok());
+        QCOMPARE(verifier.verify(forged, {}).cause, TokenCause::BadSignature);
+
+        // Whatever the predicate says, the rest is checked as before.
+        trustEverything = true;
+        QVERIFY(verifier.verify(forged, {}).ok()); // the signature check alone was skipped
+        QCOMPARE(verifier.verify(issuer.mint({}, 1000), {}).cause, TokenCause::Expired);
+        QJsonObject claims = decodeJwt(token).value().claims;
+        claims[QStringLiteral("iss")] = QStringLiteral("elsewhere");
+        const EcKey key = EcKey::generate();
+        QCOMPARE(
+            verifier.verify(signJwt(claims, key, issuer.kid()), {}).cause, TokenCause::BadIssuer);
+        QCOMPARE(verifier.verify(signJwt(claims, key, QStringLiteral("wb-unknown")), {}).cause,
+            TokenCause::NoKey);
+        const QByteArray none
+            = base64Url(R"({"alg":"none","typ":"JWT"})") + '.' + token.split('.').at(1) + '.';
+        const TokenVerdict noneVerdict = verifier.verify(none, {});
+        QCOMPARE(noneVerdict.cause, TokenCause::Invalid);
+        QVERIFY(noneVerdict.reason.contains("unsupported algorithm"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTokenIssuer)

@@ -358,6 +358,9 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
         return QJsonDocument(jwks).toJson(QJsonDocument::Compact);
     });
     d->verifier = std::make_unique<TokenVerifier>(cache, QStringLiteral("sandbox"));
+    // A token this sandbox minted needs no ES256 check to be known genuine (~0.1 ms a call).
+    d->verifier->setSignedHere(
+        [minted = d->issuer.minted()](const QByteArray &token) { return minted.contains(token); });
 
     d->thread.setObjectName(QStringLiteral("kiket-sandbox"));
     d->thread.start();

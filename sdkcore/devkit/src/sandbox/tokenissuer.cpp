@@ -8,7 +8,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
+#include <QQueue>
 #include <QSaveFile>
+#include <QSet>
 #include <QUuid>
 
 namespace kiket::devkit {
@@ -18,6 +21,32 @@ namespace {
 const QString kKeyFile = QStringLiteral(".kiket/workbench/signing-key.pem");
 
 } // namespace
+
+struct MintedTokens::Impl
+{
+    mutable QMutex mutex;
+    QSet<QByteArray> tokens;
+    QQueue<QByteArray> order; // oldest first
+};
+
+MintedTokens::MintedTokens()
+    : d(std::make_shared<Impl>())
+{ }
+
+bool MintedTokens::contains(const QByteArray &token) const
+{
+    QMutexLocker lock(&d->mutex);
+    return d->tokens.contains(token);
+}
+
+void MintedTokens::add(const QByteArray &token)
+{
+    QMutexLocker lock(&d->mutex);
+    d->tokens.insert(token);
+    d->order.enqueue(token);
+    while (d->order.size() > kCapacity)
+        d->tokens.remove(d->order.dequeue());
+}
 
 TokenIssuer::TokenIssuer(EcKey key)
     : m_key(std::move(key))
@@ -86,7 +115,9 @@ QByteArray TokenIssuer::mint(const TokenGrant &grant, qint64 now) const
         { QStringLiteral("iss"), QStringLiteral("kiket.dev") }, { QStringLiteral("iat"), t },
         { QStringLiteral("exp"), t + grant.lifetimeSeconds },
         { QStringLiteral("jti"), QUuid::createUuid().toString(QUuid::WithoutBraces) } };
-    return signJwt(claims, m_key, m_kid);
+    const QByteArray token = signJwt(claims, m_key, m_kid);
+    m_minted.add(token);
+    return token;
 }
 
 QJsonObject TokenIssuer::jwks() const
