@@ -2,9 +2,11 @@
 //   ingest [N]        exchanges with 2 KB bodies persisted per second, and memory per 100,000
 //   roundtrip [N]     sender → listener → in-process handler → one sandbox API call, p50/p99
 //   forward PORT      a listener forwarding to 127.0.0.1:PORT, until SIGINT/SIGTERM (for wrk)
+//   ndjson [N]        µs per exchange to print exchanges as `serve` does (redacted NDJSON)
 #include "loadgen.h"
 
 #include <kiket/devkit/capture/capturewriter.h>
+#include <kiket/devkit/capture/export.h>
 #include <kiket/devkit/delivery/delivery.h>
 #include <kiket/devkit/delivery/eventcatalogue.h>
 #include <kiket/devkit/listener/listener.h>
@@ -156,6 +158,34 @@ int roundtrip(int count, const QString &pluginPath)
     return 0;
 }
 
+// serve's printer takes the exchanges captured since it last printed: one when deliveries come one
+// at a time, more under load. A plain delivery, then one carrying a runtime token and secrets.
+int ndjson(int count)
+{
+    Exchange plain = sampleExchange(512);
+    Exchange secret = plain;
+    secret.requestBody = R"({"event":"issue.created","authentication":{"runtime_token":")"
+        + QByteArray(400, 't') + R"("},"secrets":{"API_KEY":"sk_live_0123456789abcdef"},)"
+        + R"("issue":{"id":"ISS-1","title":"Benchmark"}})";
+    secret.requestHeaders.append({ "Authorization", "Bearer " + QByteArray(400, 't') });
+    for (const auto &[name, sample] :
+        { std::pair { "plain", plain }, { "with secrets", secret } }) {
+        for (const int batch : { 1, 20 }) {
+            const QList<Exchange> exchanges(batch, sample);
+            qsizetype bytes = 0;
+            QElapsedTimer clock;
+            clock.start();
+            for (int i = 0; i < count / batch; ++i)
+                bytes += toNdjson(exchanges).size();
+            const double micros = clock.nsecsElapsed() / 1e3 / (count / batch * batch);
+            std::printf("toNdjson, %-12s in batches of %2d: %6.1f us per exchange (%lld bytes "
+                        "per line)\n",
+                name, batch, micros, qint64(bytes / (count / batch * batch)));
+        }
+    }
+    return 0;
+}
+
 // A listener in forward mode, capturing into a scratch folder; prints "PORT <n>" once listening.
 int forward(quint16 upstream)
 {
@@ -186,8 +216,10 @@ int main(int argc, char *argv[])
         return ingest(count > 0 ? count : 100000);
     if (mode == QLatin1String("roundtrip"))
         return roundtrip(count > 0 ? count : 2000, QStringLiteral(HELLO_PLUGIN));
+    if (mode == QLatin1String("ndjson"))
+        return ndjson(count > 0 ? count : 20000);
     if (mode == QLatin1String("forward") && count > 0)
         return forward(quint16(count));
-    std::fprintf(stderr, "usage: kiket-devkitbench ingest|roundtrip [N] | forward PORT\n");
+    std::fprintf(stderr, "usage: kiket-devkitbench ingest|roundtrip|ndjson [N] | forward PORT\n");
     return 2;
 }

@@ -88,6 +88,9 @@ echo
 echo "== Workbench engine: delivery round trip"
 "$build/bench/kiket-devkitbench" roundtrip "${ROUNDTRIPS:-3000}"
 echo
+echo "== Workbench engine: serve's NDJSON output (redacted), per exchange"
+"$build/bench/kiket-devkitbench" ndjson 20000
+echo
 echo "== Answer parser: a large chunked answer read as it arrives (forwarder, blocking client)"
 "$build/bench/kiket-answerbench" 16 64
 
