@@ -2,7 +2,15 @@
 
 #include <kiket/devkit/capture/export.h>
 
+#include <chrono>
 #include <utility>
+
+namespace {
+
+// After a batch is printed, the next one is taken this much later at the earliest.
+constexpr std::chrono::milliseconds kPause(5);
+
+} // namespace
 
 NdjsonPrinter::NdjsonPrinter(std::FILE *out, std::FILE *err, qsizetype maxQueued)
     : m_out(out)
@@ -29,8 +37,10 @@ void NdjsonPrinter::print(const kiket::devkit::Exchange &exchange)
         return;
     }
     m_queue.append(exchange);
-    if (m_queue.size() == 1) // the first since the printer last took the queue wakes it
+    if (m_idle) { // a pausing printer takes this one when its pause ends
+        m_idle = false;
         m_wake.wakeOne();
+    }
 }
 
 void NdjsonPrinter::run()
@@ -40,7 +50,9 @@ void NdjsonPrinter::run()
         if (m_queue.isEmpty()) {
             if (m_stopping)
                 return;
+            m_idle = true;
             m_wake.wait(&m_mutex);
+            m_idle = false;
             continue;
         }
         QList<kiket::devkit::Exchange> batch;
@@ -52,6 +64,8 @@ void NdjsonPrinter::run()
         std::fflush(m_out);
         reportDropped(dropped);
         lock.relock();
+        if (!m_stopping) // the destructor's wake ends the pause
+            m_wake.wait(&m_mutex, QDeadlineTimer(kPause));
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <kiket/devkit/capture/exchange.h>
 
+#include <QDeadlineTimer>
 #include <QList>
 #include <QMutex>
 #include <QWaitCondition>
@@ -11,7 +12,10 @@
 
 /// Prints exchanges as NDJSON (secrets redacted) from a thread of its own, in the order they were
 /// handed over, so the thread that captured one (the listener's, before it answers) never waits
-/// for the redaction or for whoever reads the output. When the reader falls behind by maxQueued
+/// for the redaction or for whoever reads the output. An exchange that comes alone is printed at
+/// once; those that come within a few milliseconds after it are printed together, so under load
+/// the printer wakes a few hundred times a second, not once per exchange. When the reader falls
+/// behind by maxQueued
 /// exchanges, the ones after are not printed (they are captured all the same) and a line on err
 /// says how many, so memory stays bounded however slowly stdout is read.
 class NdjsonPrinter
@@ -37,5 +41,6 @@ private:
     QList<kiket::devkit::Exchange> m_queue;
     qint64 m_dropped = 0; // not printed since the last report
     bool m_stopping = false;
+    bool m_idle = false; // waiting for the next exchange, not pausing after a batch
     std::thread m_thread; // last: it starts once the members above exist
 };

@@ -2,8 +2,10 @@
 // exchange is either printed or counted in a line on stderr.
 #include "ndjsonprinter.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdio>
@@ -95,6 +97,31 @@ private slots:
         }
         std::fclose(err);
         ::close(pipeFds[0]);
+    }
+
+    // Printed while serve runs, not when it stops; the next ones too, though the printer pauses
+    // after each batch.
+    void eachExchangeIsPrintedWithoutWaitingForMore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("out.ndjson"));
+        std::FILE *out = std::fopen(qPrintable(path), "w");
+        std::FILE *err = std::tmpfile();
+        QVERIFY(out && err);
+        const auto lines = [&path] { // through a file of its own: the printer's offset stays
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll().count('\n') : -1;
+        };
+        {
+            NdjsonPrinter printer(out, err);
+            printer.print(delivery(1));
+            QTRY_COMPARE(lines(), 1);
+            printer.print(delivery(2));
+            printer.print(delivery(3));
+            QTRY_COMPARE(lines(), 3);
+        }
+        std::fclose(out);
+        std::fclose(err);
     }
 
     void aReaderThatKeepsUpGetsEveryLine()
