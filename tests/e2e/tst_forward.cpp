@@ -10,6 +10,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
+
 using namespace kiket;
 using namespace kiket::devkit;
 
@@ -22,7 +24,9 @@ public:
     QByteArray reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Ext: 1\r\n"
                        "Content-Length: 11\r\n\r\n{\"ok\":true}";
     int delayMs = 0;
+    bool keepAlive = false; ///< Answers and keeps the connection, as most servers do.
     QList<QByteArray> received;
+    std::atomic<int> connections = 0;
     quint16 port = 0;
 
     RecordingServer()
@@ -39,6 +43,18 @@ public:
             },
             Qt::BlockingQueuedConnection);
     }
+    /// Closes the idle connections, as a server does after its keep-alive timeout.
+    void closeConnections()
+    {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                for (QTcpSocket *socket : m_server->findChildren<QTcpSocket *>())
+                    socket->disconnectFromHost();
+            },
+            Qt::BlockingQueuedConnection);
+    }
+
     ~RecordingServer() override
     {
         QMetaObject::invokeMethod(
@@ -51,6 +67,7 @@ private:
     void accept()
     {
         QTcpSocket *socket = m_server->nextPendingConnection();
+        ++connections;
         auto buffer = std::make_shared<QByteArray>();
         connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
             *buffer += socket->readAll();
@@ -62,10 +79,12 @@ private:
                 = buffer->mid(at + 15, buffer->indexOf('\r', at) - at - 15).trimmed().toInt();
             if (buffer->size() < headEnd + 4 + length)
                 return;
-            received << *buffer;
+            received << buffer->left(headEnd + 4 + length);
+            buffer->remove(0, headEnd + 4 + length);
             QTimer::singleShot(delayMs, socket, [this, socket] {
                 socket->write(reply);
-                socket->disconnectFromHost();
+                if (!keepAlive)
+                    socket->disconnectFromHost();
             });
         });
     }
@@ -142,6 +161,31 @@ private slots:
         QCOMPARE(captured.authCause, QStringLiteral("ok"));
         QCOMPARE(captured.note, QStringLiteral("forwarded byte-exact"));
         QVERIFY(captured.timings.contains("upstream"));
+    }
+
+    // One connection to the extension serves delivery after delivery; when the extension closes
+    // it while it is idle, the next delivery goes on a new one.
+    void connectionsToTheExtensionAreReused()
+    {
+        RecordingServer extension;
+        extension.keepAlive = true;
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), extension.port,
+                                      *m_captures, "127.0.0.1", 0))
+                            .value();
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(testing::send(listener->port(), delivery()).status, 200);
+        QCOMPARE(extension.received.size(), 5);
+        QCOMPARE(extension.connections, 1);
+
+        extension.closeConnections();
+        for (int i = 0; i < 3; ++i) {
+            const HttpResponse answer = testing::send(listener->port(), delivery());
+            QCOMPARE(answer.status, 200);
+            QCOMPARE(answer.body, QByteArray(R"({"ok":true})"));
+        }
+        QCOMPARE(extension.received.size(), 8);
+        QCOMPARE(extension.connections, 2);
+        QCOMPARE(m_captures->load().last().note, QStringLiteral("forwarded byte-exact"));
     }
 
     void chunkedAnswersArrivePlain()

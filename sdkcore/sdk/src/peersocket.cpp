@@ -4,7 +4,10 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,13 +28,63 @@ bool wouldBlock()
 
 PeerSocket::PeerSocket(qintptr descriptor, QObject *parent)
     : QObject(parent)
-    , m_fd(int(descriptor))
 {
-    ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
+    adopt(int(descriptor));
     sockaddr_storage address {};
     socklen_t length = sizeof address;
     if (::getpeername(m_fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
         m_peer = QHostAddress(reinterpret_cast<const sockaddr *>(&address));
+}
+
+PeerSocket::PeerSocket(QObject *parent)
+    : QObject(parent)
+{ }
+
+void PeerSocket::connectToHost(const QHostAddress &address, quint16 port)
+{
+    if (m_fd >= 0 || m_closing)
+        return;
+    sockaddr_storage storage {};
+    socklen_t length = 0;
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+        length = sizeof *in6;
+    } else {
+        auto *in = reinterpret_cast<sockaddr_in *>(&storage);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof *in;
+    }
+    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        m_error = errno;
+        m_closing = true;
+        emit disconnected();
+        return;
+    }
+    adopt(fd);
+    m_peer = address;
+    const int one = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&storage), length) == 0)
+        return;
+    if (errno != EINPROGRESS) {
+        fail(errno);
+        return;
+    }
+    m_connecting = true;
+    m_writeNotifier->setEnabled(true);
+}
+
+void PeerSocket::adopt(int descriptor)
+{
+    m_fd = descriptor;
+    ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false);
@@ -90,7 +143,7 @@ void PeerSocket::onReadable()
         m_readNotifier->setEnabled(false);
         emit readyRead();
     } else if (!wouldBlock() && errno != EINTR) {
-        closeNow(); // reset by the client
+        fail(errno); // reset by the other side, or a connection refused
     }
 }
 
@@ -109,16 +162,18 @@ void PeerSocket::write(const QByteArray &bytes)
 // Sends what it can without blocking; true when nothing is left to send.
 bool PeerSocket::flush()
 {
+    if (m_connecting)
+        return false;
     while (m_outSent < m_out.size()) {
-        const ssize_t n = ::send(m_fd, m_out.constData() + m_outSent,
-            size_t(m_out.size() - m_outSent), MSG_NOSIGNAL);
+        const ssize_t n = ::send(
+            m_fd, m_out.constData() + m_outSent, size_t(m_out.size() - m_outSent), MSG_NOSIGNAL);
         if (n > 0) {
             m_outSent += n;
         } else if (n < 0 && wouldBlock()) {
             m_writeNotifier->setEnabled(true);
             return false;
         } else if (!(n < 0 && errno == EINTR)) {
-            closeNow(); // the client is gone
+            fail(n < 0 ? errno : EPIPE); // the other side is gone
             return false;
         }
     }
@@ -130,6 +185,16 @@ bool PeerSocket::flush()
 
 void PeerSocket::onWritable()
 {
+    if (m_connecting) {
+        int error = 0;
+        socklen_t length = sizeof error;
+        ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error != 0) {
+            fail(error);
+            return;
+        }
+        m_connecting = false;
+    }
     const qint64 before = bytesToWrite();
     const bool done = flush();
     if (m_fd < 0)
@@ -168,6 +233,12 @@ void PeerSocket::finishClosing()
 
 void PeerSocket::abort()
 {
+    closeNow();
+}
+
+void PeerSocket::fail(int error)
+{
+    m_error = error;
     closeNow();
 }
 

@@ -9,20 +9,30 @@ class QTimer;
 
 namespace kiket {
 
-/// A server's end of one TCP connection, on the descriptor itself. Unlike QTcpSocket it keeps
-/// writing after the client has half-closed (shutdown(SHUT_WR) once its request is sent), and it
-/// closes gracefully: unsent bytes first, then its own side, then it drains what the client still
-/// sends for a moment so the client is not reset before it has read the answer.
+/// One TCP connection, on the descriptor itself. Unlike QTcpSocket it keeps writing after the
+/// client has half-closed (shutdown(SHUT_WR) once its request is sent), and it closes gracefully:
+/// unsent bytes first, then its own side, then it drains what the client still sends for a moment
+/// so the client is not reset before it has read the answer. A write leaves at once when the
+/// kernel takes it: the event loop is not asked to watch for room, so it is not woken for it.
 class PeerSocket : public QObject
 {
     Q_OBJECT
 public:
-    /// Takes the connected descriptor; the socket is open until disconnected() is emitted.
+    /// A server's end: takes the connected descriptor; the socket is open until disconnected().
     explicit PeerSocket(qintptr descriptor, QObject *parent = nullptr);
+    /// A client's end: connectToHost() dials.
+    explicit PeerSocket(QObject *parent = nullptr);
     ~PeerSocket() override;
 
+    /// Connects without blocking; what is written meanwhile leaves once connected. When the
+    /// connection cannot be made the socket closes (disconnected(), at once or later) and error()
+    /// says why. TCP_NODELAY is set: each write is a whole request.
+    void connectToHost(const QHostAddress &address, quint16 port);
+    /// The errno the connection failed with (ECONNREFUSED, ECONNRESET…), or 0.
+    int error() const { return m_error; }
+
     QHostAddress peerAddress() const { return m_peer; }
-    /// True until the socket is closing or closed.
+    /// True until the socket is closing or closed (and while it connects).
     bool isOpen() const { return m_fd >= 0 && !m_closing; }
     /// True once the client has sent everything it will send.
     bool readClosed() const { return m_readClosed; }
@@ -46,6 +56,8 @@ signals:
     void disconnected();
 
 private:
+    void adopt(int descriptor);
+    void fail(int error);
     void onReadable();
     void onWritable();
     bool flush();
@@ -64,6 +76,8 @@ private:
     bool m_readClosed = false;
     bool m_closing = false; ///< disconnectFromHost() was called.
     bool m_lingering = false; ///< Our side is shut; draining the client's last bytes.
+    bool m_connecting = false; ///< A client's connect() is in progress.
+    int m_error = 0;
 };
 
 } // namespace kiket

@@ -1,11 +1,12 @@
 #include "forwarder.h"
 
+#include "peersocket.h"
 #include "responseparser.h"
 
 #include <QElapsedTimer>
-#include <QTcpSocket>
 #include <QTimer>
 
+#include <cerrno>
 #include <memory>
 
 namespace kiket::devkit {
@@ -43,20 +44,20 @@ UpstreamPool::~UpstreamPool()
         delete idle.second;
 }
 
-QTcpSocket *UpstreamPool::take(quint16 port)
+PeerSocket *UpstreamPool::take(quint16 port)
 {
     for (qsizetype i = m_idle.size() - 1; i >= 0; --i) {
         if (m_idle[i].first != port)
             continue;
-        QTcpSocket *socket = m_idle.takeAt(i).second;
-        if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() == 0)
+        PeerSocket *socket = m_idle.takeAt(i).second;
+        if (socket->isOpen() && !socket->readClosed() && socket->bytesAvailable() == 0)
             return socket;
         delete socket; // closed by the other side while idle
     }
     return nullptr;
 }
 
-void UpstreamPool::give(quint16 port, QTcpSocket *socket)
+void UpstreamPool::give(quint16 port, PeerSocket *socket)
 {
     constexpr qsizetype kMaxIdle = 64;
     if (m_idle.size() >= kMaxIdle)
@@ -71,7 +72,7 @@ struct Call : std::enable_shared_from_this<Call>
 {
     UpstreamPool *pool = nullptr;
     quint16 port = 0;
-    QTcpSocket *socket = nullptr;
+    PeerSocket *socket = nullptr;
     bool reused = false;
     QTimer deadline;
     QElapsedTimer clock;
@@ -81,54 +82,58 @@ struct Call : std::enable_shared_from_this<Call>
     std::function<void(const ForwardResult &)> done;
     bool finished = false;
 
-    void begin(QTcpSocket *pooled);
+    void begin(PeerSocket *pooled);
+    void readAnswer();
+    void ended();
     void finish(const QString &error, bool keepSocket);
-    void failed(QAbstractSocket::SocketError error);
 };
 
-void Call::begin(QTcpSocket *pooled)
+void Call::begin(PeerSocket *pooled)
 {
     reused = pooled != nullptr;
-    socket = pooled ? pooled : new QTcpSocket;
+    socket = pooled ? pooled : new PeerSocket;
     received.clear();
     progress = {};
     auto self = shared_from_this();
-    QObject::connect(
-        socket, &QTcpSocket::connected, [self] { self->socket->write(self->result.bytesSent); });
-    QObject::connect(socket, &QTcpSocket::readyRead, [self] {
-        self->received += self->socket->readAll();
-        QString why;
-        switch (
-            parseResponse(self->received, false, &self->result.response, &why, &self->progress)) {
-        case AnswerState::Incomplete:
-            break;
-        case AnswerState::Complete:
-            self->finish(
-                {}, headerValue(self->result.response.headers, "connection").toLower() != "close");
-            break;
-        case AnswerState::Malformed:
-            self->result.response = {};
-            self->result.response.status = 0;
-            self->finish(QStringLiteral("The extension's answer is malformed: %1").arg(why), false);
-            break;
-        }
-    });
-    QObject::connect(socket, &QTcpSocket::errorOccurred,
-        [self](QAbstractSocket::SocketError error) { self->failed(error); });
-    if (reused)
+    QObject::connect(socket, &PeerSocket::readyRead, [self] { self->readAnswer(); });
+    QObject::connect(socket, &PeerSocket::disconnected, [self] { self->ended(); });
+    if (!reused)
+        socket->connectToHost(QHostAddress::LocalHost, port); // may end the call at once
+    if (!finished)
         socket->write(result.bytesSent);
-    else
-        socket->connectToHost(QHostAddress::LocalHost, port);
 }
 
-void Call::failed(QAbstractSocket::SocketError error)
+void Call::readAnswer()
+{
+    received += socket->read(socket->bytesAvailable());
+    QString why;
+    switch (parseResponse(received, false, &result.response, &why, &progress)) {
+    case AnswerState::Incomplete:
+        if (socket->readClosed())
+            ended();
+        break;
+    case AnswerState::Complete:
+        finish({},
+            !socket->readClosed()
+                && headerValue(result.response.headers, "connection").toLower() != "close");
+        break;
+    case AnswerState::Malformed:
+        result.response = {};
+        result.response.status = 0;
+        finish(QStringLiteral("The extension's answer is malformed: %1").arg(why), false);
+        break;
+    }
+}
+
+// The connection closed, or could not be made, before a whole answer came.
+void Call::ended()
 {
     if (finished)
         return;
-    received += socket->readAll();
-    if (error == QAbstractSocket::RemoteHostClosedError
+    const int error = socket->error();
+    if (error == 0
         && parseResponse(received, true, &result.response, nullptr, &progress)
-            == AnswerState::Complete) {
+            == AnswerState::Complete) { // an answer that ends where the connection does
         finish({}, false);
         return;
     }
@@ -141,13 +146,14 @@ void Call::failed(QAbstractSocket::SocketError error)
     result.response = {};
     result.response.status = 0;
     result.refused = true;
-    finish(error == QAbstractSocket::ConnectionRefusedError
+    finish(error == ECONNREFUSED
             ? QStringLiteral("Nothing is listening on port %1: the extension is not running or "
                              "not ready")
                   .arg(port)
             : QStringLiteral("The connection to the extension on port %1 failed: %2")
                   .arg(port)
-                  .arg(socket->errorString()),
+                  .arg(error == 0 ? QStringLiteral("the extension closed it before answering")
+                                  : qt_error_string(error)),
         false);
 }
 

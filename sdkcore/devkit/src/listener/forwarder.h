@@ -4,7 +4,9 @@
 
 #include <functional>
 
-class QTcpSocket;
+namespace kiket {
+class PeerSocket;
+}
 
 namespace kiket::devkit {
 
@@ -26,12 +28,12 @@ class UpstreamPool
 public:
     ~UpstreamPool();
     /// A connected idle socket to the port, or nullptr.
-    QTcpSocket *take(quint16 port);
+    PeerSocket *take(quint16 port);
     /// Keeps a socket whose last answer left the connection open.
-    void give(quint16 port, QTcpSocket *socket);
+    void give(quint16 port, PeerSocket *socket);
 
 private:
-    QList<QPair<quint16, QTcpSocket *>> m_idle;
+    QList<QPair<quint16, PeerSocket *>> m_idle;
 };
 
 /// Writes the request to 127.0.0.1:port as received — method, raw target, headers in order, body
