@@ -3,7 +3,8 @@
 # (bench/extensions/express, as Kiket's Node SDK writes one) and a Python standard-library server
 # (bench/extensions/stdlib-server.py). `kiket-workbench serve` starts the extension on a fixed port;
 # wrk then alternates direct rounds (to that port) with rounds through serve's listener, at 50 and
-# at 1 connection, and serve's own CPU time is read from /proc for each round through it.
+# at 1 connection, and serve's own CPU time and context switches (all its threads, both kinds) are
+# read from /proc for each round through it.
 # usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]
 #        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet)
 set -euo pipefail
@@ -32,6 +33,7 @@ trap 'stop_serve; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 
 # shellcheck source=bench/wrk-figures.sh
 . "$here/wrk-figures.sh"
@@ -75,22 +77,27 @@ bench_server() {
         sleep 0.1
     done
     echo "== $name: $* (port $port), through serve on $listener; $rounds alternating rounds of ${duration}s, medians"
-    printf '%-5s %-8s %11s %9s %9s %6s %13s\n' conns route "requests/s" "p50 us" "p99 us" non2xx "serve CPU/req"
+    printf '%-5s %-8s %11s %9s %9s %6s %13s %10s\n' conns route "requests/s" "p50 us" "p99 us" non2xx \
+        "serve CPU/req" "switches/req"
     run_wrk 50 "http://127.0.0.1:$port/v/1/webhooks/issue.created" >/dev/null # warm-up
     for conns in 50 1; do
-        local direct=() through=() cpu=()
+        local direct=() through=() cpu=() ctx=()
         for _ in $(seq "$rounds"); do
             direct+=("$(run_wrk "$conns" "http://127.0.0.1:$port/v/1/webhooks/issue.created")")
-            local before after row
+            local before after row switched
+            switched=$(switches "$serve_pid")
             before=$(cpu_ticks "$serve_pid")
             row=$(run_wrk "$conns" "http://127.0.0.1:$listener/v/1/webhooks/issue.created")
             after=$(cpu_ticks "$serve_pid")
+            switched=$(($(switches "$serve_pid") - switched))
             through+=("$row")
+            ctx+=("$(awk -v n="$switched" -v d="$duration" '{printf "%.2f", n / ($1 * d)}' <<<"$row")")
             cpu+=("$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
                 '{printf "%.1f", t / hz / ($1 * d) * 1e6}' <<<"$row")")
         done
         table_row "$conns" direct "${direct[@]}"; echo
-        table_row "$conns" through "${through[@]}"; printf ' %10s us\n' "$(median 1 "${cpu[@]}")"
+        table_row "$conns" through "${through[@]}"
+        printf ' %10s us %12s\n' "$(median 1 "${cpu[@]}")" "$(median 1 "${ctx[@]}")"
         awk -v t="$(median 1 "${through[@]}")" -v d="$(median 1 "${direct[@]}")" \
             -v a="$(($(median 2 "${through[@]}") - $(median 2 "${direct[@]}")))" \
             -v b="$(($(median 3 "${through[@]}") - $(median 3 "${direct[@]}")))" \
