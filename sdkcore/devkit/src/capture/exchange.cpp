@@ -53,6 +53,10 @@ Exchange exchangeOf(ExchangeKind kind, const HttpRequest &request, const HttpRes
 void linkDelivery(Exchange &delivery, const HttpRequest &request)
 {
     delivery.replayOf = request.header(kReplayOfHeaderName).toLongLong();
+    // The listener links each delivery before answering: a body that does not name the token, as
+    // the platform writes it, is not parsed, however large it is.
+    if (!request.body.contains("\"runtime_token\""))
+        return;
     delivery.tokenId = tokenIdOf(QJsonDocument::fromJson(request.body)
                                      .object()
                                      .value(QStringLiteral("authentication"))
