@@ -4,9 +4,12 @@
 # (bench/extensions/stdlib-server.py). `kiket-workbench serve` starts the extension on a fixed port;
 # wrk then alternates direct rounds (to that port) with rounds through serve's listener, at 50 and
 # at 1 connection, and serve's own CPU time and context switches (all its threads, both kinds) are
-# read from /proc for each round through it.
+# read from /proc for each round through it. When nginx is installed, a third route goes through
+# nginx as a plain reverse proxy (one worker, keep-alive to the extension, no logs): what a
+# forwarding proxy costs on the same machine in the same run, as a reference.
 # usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]
-#        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet)
+#        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet;
+#         NGINX=0 leaves the nginx route out)
 set -euo pipefail
 build=${1:-build}
 which=${2:-all}
@@ -18,6 +21,13 @@ secret=bench-secret
 body='{"event":"issue.created","issue":{"id":"1","title":"Benchmark","project_id":"proj-1"}}'
 work=$(mktemp -d)
 serve_pid=
+nginx_pid=
+stop_nginx() {
+    [ -n "$nginx_pid" ] || return 0
+    kill "$nginx_pid" 2>/dev/null
+    wait "$nginx_pid" 2>/dev/null || true
+    nginx_pid=
+}
 stop_serve() { # SIGTERM; a serve still running 30 s later is reported and killed
     [ -n "$serve_pid" ] || return 0
     kill "$serve_pid" 2>/dev/null
@@ -29,7 +39,7 @@ stop_serve() { # SIGTERM; a serve still running 30 s later is reported and kille
     wait "$serve_pid" 2>/dev/null || true
     serve_pid=
 }
-trap 'stop_serve; rm -rf "$work"' EXIT
+trap 'stop_serve; stop_nginx; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -51,6 +61,43 @@ table_row() { # table_row CONNECTIONS ROUTE ROWS...: the medians of each column,
     local conns=$1 route=$2; shift 2
     printf '%-5s %-8s %11s %9s %9s %6s' "$conns" "$route" "$(median 1 "$@")" "$(median 2 "$@")" \
         "$(median 3 "$@")" "$(median 4 "$@")"
+}
+
+# start_nginx UPSTREAM_PORT: sets proxy to nginx's port (empty when nginx is not installed or not
+# wanted)
+proxy=
+start_nginx() {
+    proxy=
+    [ "${NGINX:-1}" != 0 ] && command -v nginx >/dev/null || return 0
+    local port conf=$work/nginx
+    port=$(free_port)
+    mkdir -p "$conf"
+    cat >"$conf/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $conf/nginx.pid;
+error_log stderr error;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $conf/body;
+    proxy_temp_path $conf/proxy;
+    upstream extension { server 127.0.0.1:$1; keepalive 64; }
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            proxy_pass http://extension;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+    nginx -p "$conf" -c "$conf/nginx.conf" >/dev/null 2>"$work/nginx.log" &
+    nginx_pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.05; done
+    proxy=$port
 }
 
 # bench_server NAME COMMAND...: serve starts COMMAND as the extension; then the alternating rounds.
@@ -76,12 +123,14 @@ bench_server() {
         kill -0 "$serve_pid" 2>/dev/null || { cat "$work/$name.log"; echo "serve stopped" >&2; exit 1; }
         sleep 0.1
     done
-    echo "== $name: $* (port $port), through serve on $listener; $rounds alternating rounds of ${duration}s, medians"
+    start_nginx "$port"
+    echo "== $name: $* (port $port), through serve on $listener${proxy:+, through nginx on $proxy};" \
+        "$rounds alternating rounds of ${duration}s, medians"
     printf '%-5s %-8s %11s %9s %9s %6s %13s %10s\n' conns route "requests/s" "p50 us" "p99 us" non2xx \
         "serve CPU/req" "switches/req"
     run_wrk 50 "http://127.0.0.1:$port/v/1/webhooks/issue.created" >/dev/null # warm-up
     for conns in 50 1; do
-        local direct=() through=() cpu=() ctx=()
+        local direct=() through=() cpu=() ctx=() nginx=()
         for _ in $(seq "$rounds"); do
             direct+=("$(run_wrk "$conns" "http://127.0.0.1:$port/v/1/webhooks/issue.created")")
             local before after row switched
@@ -94,6 +143,7 @@ bench_server() {
             ctx+=("$(awk -v n="$switched" -v d="$duration" '{printf "%.2f", n / ($1 * d)}' <<<"$row")")
             cpu+=("$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
                 '{printf "%.1f", t / hz / ($1 * d) * 1e6}' <<<"$row")")
+            [ -z "$proxy" ] || nginx+=("$(run_wrk "$conns" "http://127.0.0.1:$proxy/v/1/webhooks/issue.created")")
         done
         table_row "$conns" direct "${direct[@]}"; echo
         table_row "$conns" through "${through[@]}"
@@ -102,7 +152,14 @@ bench_server() {
             -v a="$(($(median 2 "${through[@]}") - $(median 2 "${direct[@]}")))" \
             -v b="$(($(median 3 "${through[@]}") - $(median 3 "${direct[@]}")))" \
             'BEGIN {printf "      ratio through/direct %.2f (target >= 0.9 at 50), added p50 %d us (target < 500 at 1), added p99 %d us\n", t / d, a, b}'
+        if [ -n "$proxy" ]; then
+            table_row "$conns" nginx "${nginx[@]}"; echo
+            awk -v t="$(median 1 "${nginx[@]}")" -v d="$(median 1 "${direct[@]}")" \
+                -v a="$(($(median 2 "${nginx[@]}") - $(median 2 "${direct[@]}")))" \
+                'BEGIN {printf "      ratio nginx/direct %.2f, added p50 %d us (a reverse proxy alone, for reference)\n", t / d, a}'
+        fi
     done
+    stop_nginx
     stop_serve
 }
 
