@@ -5,6 +5,9 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 struct Run
 {
     int code = -1;
@@ -55,6 +58,8 @@ public:
         const QString &output = {}, const QStringList &extra = {})
     {
         process.setProcessEnvironment(serveEnvironment(env));
+        // A test that dies (a crash, a timeout's kill) takes its serve, and serve its extension.
+        process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
         process.setStandardOutputFile(
             output.isEmpty() ? folder + QStringLiteral("/serve.ndjson") : output);
         QStringList arguments { "serve", folder, "--port", "0", "--sandbox-port", "0" };
