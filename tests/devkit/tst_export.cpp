@@ -129,6 +129,24 @@ private slots:
             QVERIFY2(revealed.contains(secret), secret.constData());
     }
 
+    // A body without a field redaction looks at is exported byte for byte, not re-encoded; a
+    // secret field whose key is spelled with \u escapes is still found.
+    void bodiesWithoutSecretFieldsAreExportedAsTheyCame()
+    {
+        Exchange plain = delivery();
+        plain.requestBody = "{ \"issue\": {\"title\": \"Caf\u00e9\"},\n  \"b\": 1.50, \"a\": 2 }";
+        const QJsonObject line = QJsonDocument::fromJson(toNdjson({ plain }).trimmed()).object();
+        QCOMPARE(line[QStringLiteral("request_body")].toString().toUtf8(), plain.requestBody);
+
+        Exchange escaped = delivery();
+        escaped.requestBody = R"({"auth\u0065ntication":{"runtime_token":"eyJ.escaped.sig"},)"
+                              R"("s\u0065crets":{"K":"xoxb-escaped-9f2k"}})";
+        for (const QByteArray &text : { toNdjson({ escaped }), toHar({ escaped }) }) {
+            QVERIFY2(!text.contains("eyJ.escaped.sig"), text.constData());
+            QVERIFY2(!text.contains("xoxb-escaped-9f2k"), text.constData());
+        }
+    }
+
     void secretValuesAreRedactedWhereverTheyAppear()
     {
         const QByteArray token = "wk_workspace_token_123";

@@ -17,9 +17,19 @@ namespace {
 
 const QString kRedacted = QStringLiteral("[redacted]");
 
-// Redacts secret parts of a JSON body; non-JSON bodies are returned as they are.
+// Whether a body may hold a field that redaction looks at. One that cannot is neither parsed nor
+// rewritten: it is exported as it came. A key spelled with \u escapes counts as a maybe.
+bool mayHoldSecretFields(const QByteArray &body, bool secretsEndpoint)
+{
+    return body.contains("authentication") || body.contains("secret")
+        || (secretsEndpoint && body.contains("value")) || body.contains("\\u");
+}
+
+// Redacts secret parts of a JSON body; other bodies are returned as they are.
 QByteArray redactBody(const QByteArray &body, bool secretsEndpoint)
 {
+    if (!mayHoldSecretFields(body, secretsEndpoint))
+        return body;
     QJsonDocument doc = QJsonDocument::fromJson(body);
     if (!doc.isObject())
         return body;
@@ -197,6 +207,8 @@ QList<QByteArray> secretValuesOf(const Exchange &e)
     }
     const bool secretsEndpoint = e.target.contains("/secrets");
     for (const QByteArray *body : { &e.requestBody, &e.responseBody }) {
+        if (!mayHoldSecretFields(*body, secretsEndpoint))
+            continue;
         const QJsonObject o = QJsonDocument::fromJson(*body).object();
         values << o.value(QStringLiteral("authentication"))
                       .toObject()
