@@ -5,8 +5,9 @@
 # wrk then alternates direct rounds (to that port) with rounds through serve's listener, at 50 and
 # at 1 connection, and serve's own CPU time and context switches (all its threads, both kinds) are
 # read from /proc for each round through it. When nginx is installed, a third route goes through
-# nginx as a plain reverse proxy (one worker, keep-alive to the extension, no logs): what a
-# forwarding proxy costs on the same machine in the same run, as a reference.
+# nginx as a plain reverse proxy (one process, keep-alive to the extension, no logs), with its CPU
+# time and context switches too: what a forwarding proxy costs on the same machine in the same run,
+# as a reference.
 # usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]
 #        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet;
 #         NGINX=0 leaves the nginx route out)
@@ -100,6 +101,26 @@ EOF
     proxy=$port
 }
 
+# proxied_round CONNECTIONS PID PORT -> "requests/s p50_us p99_us non2xx cpu_us_per_request
+# switches_per_request": one round through the proxy PID listening on PORT, with its CPU time and
+# context switches from /proc
+proxied_round() {
+    local before after switched row
+    switched=$(switches "$2")
+    before=$(cpu_ticks "$2")
+    row=$(run_wrk "$1" "http://127.0.0.1:$3/v/1/webhooks/issue.created")
+    after=$(cpu_ticks "$2")
+    switched=$(($(switches "$2") - switched))
+    awk -v t="$((after - before))" -v n="$switched" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
+        '{printf "%s %.1f %.2f\n", $0, t / hz / ($1 * d) * 1e6, n / ($1 * d)}' <<<"$row"
+}
+
+proxy_row() { # proxy_row CONNECTIONS ROUTE ROWS...: table_row and the proxy's own medians
+    table_row "$@"
+    shift 2
+    printf ' %10s us %12s\n' "$(median 5 "$@")" "$(median 6 "$@")"
+}
+
 # bench_server NAME COMMAND...: serve starts COMMAND as the extension; then the alternating rounds.
 bench_server() {
     local name=$1; shift
@@ -127,33 +148,23 @@ bench_server() {
     echo "== $name: $* (port $port), through serve on $listener${proxy:+, through nginx on $proxy};" \
         "$rounds alternating rounds of ${duration}s, medians"
     printf '%-5s %-8s %11s %9s %9s %6s %13s %10s\n' conns route "requests/s" "p50 us" "p99 us" non2xx \
-        "serve CPU/req" "switches/req"
+        "proxy CPU/req" "switches/req"
     run_wrk 50 "http://127.0.0.1:$port/v/1/webhooks/issue.created" >/dev/null # warm-up
     for conns in 50 1; do
-        local direct=() through=() cpu=() ctx=() nginx=()
+        local direct=() through=() nginx=()
         for _ in $(seq "$rounds"); do
             direct+=("$(run_wrk "$conns" "http://127.0.0.1:$port/v/1/webhooks/issue.created")")
-            local before after row switched
-            switched=$(switches "$serve_pid")
-            before=$(cpu_ticks "$serve_pid")
-            row=$(run_wrk "$conns" "http://127.0.0.1:$listener/v/1/webhooks/issue.created")
-            after=$(cpu_ticks "$serve_pid")
-            switched=$(($(switches "$serve_pid") - switched))
-            through+=("$row")
-            ctx+=("$(awk -v n="$switched" -v d="$duration" '{printf "%.2f", n / ($1 * d)}' <<<"$row")")
-            cpu+=("$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v d="$duration" \
-                '{printf "%.1f", t / hz / ($1 * d) * 1e6}' <<<"$row")")
-            [ -z "$proxy" ] || nginx+=("$(run_wrk "$conns" "http://127.0.0.1:$proxy/v/1/webhooks/issue.created")")
+            through+=("$(proxied_round "$conns" "$serve_pid" "$listener")")
+            [ -z "$proxy" ] || nginx+=("$(proxied_round "$conns" "$nginx_pid" "$proxy")")
         done
         table_row "$conns" direct "${direct[@]}"; echo
-        table_row "$conns" through "${through[@]}"
-        printf ' %10s us %12s\n' "$(median 1 "${cpu[@]}")" "$(median 1 "${ctx[@]}")"
+        proxy_row "$conns" through "${through[@]}"
         awk -v t="$(median 1 "${through[@]}")" -v d="$(median 1 "${direct[@]}")" \
             -v a="$(($(median 2 "${through[@]}") - $(median 2 "${direct[@]}")))" \
             -v b="$(($(median 3 "${through[@]}") - $(median 3 "${direct[@]}")))" \
             'BEGIN {printf "      ratio through/direct %.2f (target >= 0.9 at 50), added p50 %d us (target < 500 at 1), added p99 %d us\n", t / d, a, b}'
         if [ -n "$proxy" ]; then
-            table_row "$conns" nginx "${nginx[@]}"; echo
+            proxy_row "$conns" nginx "${nginx[@]}"
             awk -v t="$(median 1 "${nginx[@]}")" -v d="$(median 1 "${direct[@]}")" \
                 -v a="$(($(median 2 "${nginx[@]}") - $(median 2 "${direct[@]}")))" \
                 'BEGIN {printf "      ratio nginx/direct %.2f, added p50 %d us (a reverse proxy alone, for reference)\n", t / d, a}'
