@@ -129,6 +129,63 @@ private slots:
             QVERIFY2(revealed.contains(secret), secret.constData());
     }
 
+    // serve's NDJSON lines are written by hand; each must read as the object QJsonDocument would
+    // have written, whatever the bytes: control characters, quotes, Latin-1, non-UTF-8 bodies.
+    void ndjsonLinesReadAsTheirJsonObjects()
+    {
+        Exchange odd = delivery();
+        odd.method = "P\"O\\ST\xe9";
+        odd.target = "/v/1/webhooks/a\tb?q=\x01\x7f\xff";
+        odd.requestBody = "{\"t\":\"line\\nbreak \u00e9 \u2028 \U0001F600\"}\r\n\x02";
+        odd.responseBody = QByteArray("\xc3\x28 not UTF-8");
+        odd.event = QStringLiteral("issue.\u00e9\n\"q\"");
+        odd.error = QStringLiteral("failed:\t\\ \U0001F600");
+        odd.note = QStringLiteral("note \x1f");
+        odd.parentId = 1'234'567'890'123;
+        odd.replayOf = 9;
+        odd.status = 502;
+        odd.timings = { { QStringLiteral("upstream"), 0.734 }, { QStringLiteral("total"), 12.0 } };
+        Exchange log = odd;
+        log.kind = ExchangeKind::Log;
+        log.error.clear();
+        Exchange empty;
+        for (const Exchange &e : { delivery(), secretCall(), odd, log, empty }) {
+            const Exchange r = redacted(e);
+            QJsonObject expected { { QStringLiteral("id"), r.id },
+                { QStringLiteral("kind"), exchangeKindName(r.kind) },
+                { QStringLiteral("started"), r.started.toUTC().toString(Qt::ISODateWithMs) },
+                { QStringLiteral("method"), QString::fromLatin1(r.method) },
+                { QStringLiteral("target"), QString::fromLatin1(r.target) },
+                { QStringLiteral("status"), r.status }, { QStringLiteral("event"), r.event },
+                { QStringLiteral("version"), r.version }, { QStringLiteral("auth"), r.authCause },
+                { QStringLiteral("parent_id"), r.parentId },
+                { QStringLiteral("replay_of"), r.replayOf },
+                { QStringLiteral("timings"), r.timings } };
+            for (const auto &[key, body] : { std::pair { "request_body", r.requestBody },
+                     std::pair { "response_body", r.responseBody } })
+                expected.insert(QLatin1String(key),
+                    QUtf8StringView(body).isValidUtf8() ? QString::fromUtf8(body)
+                                                        : QString::fromLatin1(body.toBase64()));
+            if (!r.error.isEmpty())
+                expected.insert(QStringLiteral("error"), r.error);
+            if (r.kind == ExchangeKind::Log) {
+                expected.insert(QStringLiteral("stream"), r.event);
+                expected.insert(QStringLiteral("text"), r.note);
+            } else if (!r.note.isEmpty()) {
+                expected.insert(QStringLiteral("note"), r.note);
+            }
+            const QByteArray line = toNdjson({ e });
+            QVERIFY(line.endsWith('\n') && line.count('\n') == 1);
+            QJsonParseError error;
+            const QJsonDocument parsed = QJsonDocument::fromJson(line, &error);
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+            QCOMPARE(parsed.object(), expected);
+            // The same bytes QJsonDocument writes, for lines it writes the same way.
+            if (!line.contains("\\u00"))
+                QCOMPARE(line, QJsonDocument(expected).toJson(QJsonDocument::Compact) + '\n');
+        }
+    }
+
     // A body without a field redaction looks at is exported byte for byte, not re-encoded; a
     // secret field whose key is spelled with \u escapes is still found.
     void bodiesWithoutSecretFieldsAreExportedAsTheyCame()

@@ -1,5 +1,6 @@
 #include "captureappender.h"
 
+#include "common/jsontext.h"
 #include "common/sqlite.h"
 #include "common/walcheckpoint.h"
 
@@ -12,30 +13,6 @@ namespace kiket::devkit {
 namespace {
 
 // Header lines as a JSON array of [name, value] pairs: order and repeats survive.
-// Latin-1 bytes as the inside of a JSON string (UTF-8).
-void appendJsonString(QByteArray &out, const QByteArray &latin1)
-{
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    for (const char c : latin1) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u == '"' || u == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        } else if (u >= 0x80) { // one Latin-1 byte is two UTF-8 bytes
-            out += char(0xc0 | (u >> 6));
-            out += char(0x80 | (u & 0x3f));
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
-
 QByteArray headersToText(const HeaderList &headers)
 {
     QByteArray out;
@@ -48,9 +25,9 @@ QByteArray headersToText(const HeaderList &headers)
         if (out.size() > 1)
             out += ',';
         out += '[';
-        appendJsonString(out, h.first);
+        appendJsonString(out, h.first, TextBytes::Latin1);
         out += ',';
-        appendJsonString(out, h.second);
+        appendJsonString(out, h.second, TextBytes::Latin1);
         out += ']';
     }
     out += ']';

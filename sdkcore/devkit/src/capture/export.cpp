@@ -1,5 +1,6 @@
 #include "kiket/devkit/capture/export.h"
 
+#include "common/jsontext.h"
 #include "scrubber.h"
 
 #include <kiket/http.h>
@@ -261,31 +262,79 @@ QByteArray toHar(const QList<Exchange> &exchanges, const ExportOptions &options)
         .toJson(QJsonDocument::Indented);
 }
 
+namespace {
+
+// One NDJSON line, written directly: QJsonObject and toJson cost most of the time serve spends
+// printing an exchange. Keys in the order QJsonDocument writes them (sorted), so lines read the
+// same as they always have.
+void appendNdjsonLine(QByteArray &out, const Exchange &e)
+{
+    const auto text = [&out](const char *key, QByteArrayView bytes, TextBytes encoding) {
+        out += '"';
+        out += key;
+        out += "\":";
+        appendJsonString(out, bytes, encoding);
+        out += ',';
+    };
+    const auto string = [&text](const char *key, const QString &value) {
+        text(key, value.toUtf8(), TextBytes::Utf8);
+    };
+    const auto number = [&out](const char *key, qint64 value) {
+        out += '"';
+        out += key;
+        out += "\":";
+        out += QByteArray::number(value);
+        out += ',';
+    };
+    // A body as its own UTF-8 text, or in base64 when it is not UTF-8 (as in HAR).
+    const auto body = [&text](const char *key, const QByteArray &bytes) {
+        if (QUtf8StringView(bytes).isValidUtf8())
+            text(key, bytes, TextBytes::Utf8);
+        else
+            text(key, bytes.toBase64(), TextBytes::Latin1);
+    };
+    const bool log = e.kind == ExchangeKind::Log; // a line the extension printed
+    out += '{';
+    string("auth", e.authCause);
+    if (!e.error.isEmpty())
+        string("error", e.error);
+    string("event", e.event);
+    number("id", e.id);
+    string("kind", exchangeKindName(e.kind));
+    text("method", e.method, TextBytes::Latin1);
+    if (!log && !e.note.isEmpty())
+        string("note", e.note);
+    number("parent_id", e.parentId);
+    number("replay_of", e.replayOf);
+    body("request_body", e.requestBody);
+    body("response_body", e.responseBody);
+    string("started", e.started.toUTC().toString(Qt::ISODateWithMs));
+    number("status", e.status);
+    if (log)
+        string("stream", e.event);
+    text("target", e.target, TextBytes::Latin1);
+    if (log)
+        string("text", e.note);
+    out += "\"timings\":";
+    out += QJsonDocument(e.timings).toJson(QJsonDocument::Compact);
+    out += ',';
+    string("version", e.version);
+    out.chop(1); // the last comma
+    out += "}\n";
+}
+
+} // namespace
+
 QByteArray toNdjson(const QList<Exchange> &exchanges, const ExportOptions &options)
 {
+    const QList<Exchange> lines = prepared(exchanges, options);
+    qsizetype size = 0;
+    for (const Exchange &e : lines)
+        size += e.requestBody.size() + e.responseBody.size() + e.target.size() + 320;
     QByteArray out;
-    for (const Exchange &e : prepared(exchanges, options)) {
-        QJsonObject line { { QStringLiteral("id"), e.id },
-            { QStringLiteral("kind"), exchangeKindName(e.kind) },
-            { QStringLiteral("started"), e.started.toUTC().toString(Qt::ISODateWithMs) },
-            { QStringLiteral("method"), QString::fromLatin1(e.method) },
-            { QStringLiteral("target"), QString::fromLatin1(e.target) },
-            { QStringLiteral("status"), e.status }, { QStringLiteral("event"), e.event },
-            { QStringLiteral("version"), e.version }, { QStringLiteral("auth"), e.authCause },
-            { QStringLiteral("parent_id"), e.parentId },
-            { QStringLiteral("replay_of"), e.replayOf }, { QStringLiteral("timings"), e.timings },
-            { QStringLiteral("request_body"), harText(e.requestBody).first },
-            { QStringLiteral("response_body"), harText(e.responseBody).first } };
-        if (!e.error.isEmpty())
-            line.insert(QStringLiteral("error"), e.error);
-        if (e.kind == ExchangeKind::Log) { // a line the extension printed
-            line.insert(QStringLiteral("stream"), e.event);
-            line.insert(QStringLiteral("text"), e.note);
-        } else if (!e.note.isEmpty()) {
-            line.insert(QStringLiteral("note"), e.note);
-        }
-        out += QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
-    }
+    out.reserve(size);
+    for (const Exchange &e : lines)
+        appendNdjsonLine(out, e);
     return out;
 }
 
