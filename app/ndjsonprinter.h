@@ -15,9 +15,8 @@
 /// for the redaction or for whoever reads the output. An exchange that comes alone is printed at
 /// once; those that come within a few milliseconds after it are printed together, so under load
 /// the printer wakes a few hundred times a second, not once per exchange. When the reader falls
-/// behind by maxQueued
-/// exchanges, the ones after are not printed (they are captured all the same) and a line on err
-/// says how many, so memory stays bounded however slowly stdout is read.
+/// behind by maxQueued exchanges, the ones after are not printed (they are captured all the same)
+/// and a line on err says how many, so memory stays bounded however slowly stdout is read.
 class NdjsonPrinter
 {
 public:

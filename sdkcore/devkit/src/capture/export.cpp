@@ -109,12 +109,19 @@ QJsonArray harHeaders(const HeaderList &headers)
     return out;
 }
 
-// A body as HAR text: UTF-8 as it is, anything else in base64 (the second value says which).
-std::pair<QString, bool> harText(const QByteArray &body)
+// A body as text, in UTF-8 bytes: UTF-8 as it is, anything else in base64 (the second value says
+// which).
+std::pair<QByteArray, bool> bodyText(const QByteArray &body)
 {
     if (QUtf8StringView(body).isValidUtf8())
-        return { QString::fromUtf8(body), false };
-    return { QString::fromLatin1(body.toBase64()), true };
+        return { body, false };
+    return { body.toBase64(), true };
+}
+
+std::pair<QString, bool> harText(const QByteArray &body)
+{
+    const auto [text, base64] = bodyText(body);
+    return { QString::fromUtf8(text), base64 };
 }
 
 QJsonObject harEntry(const Exchange &e, const ExportOptions &options)
@@ -286,12 +293,8 @@ void appendNdjsonLine(QByteArray &out, const Exchange &e)
         out += QByteArray::number(value);
         out += ',';
     };
-    // A body as its own UTF-8 text, or in base64 when it is not UTF-8 (as in HAR).
     const auto body = [&text](const char *key, const QByteArray &bytes) {
-        if (QUtf8StringView(bytes).isValidUtf8())
-            text(key, bytes, TextBytes::Utf8);
-        else
-            text(key, bytes.toBase64(), TextBytes::Latin1);
+        text(key, bodyText(bytes).first, TextBytes::Utf8);
     };
     const bool log = e.kind == ExchangeKind::Log; // a line the extension printed
     out += '{';
