@@ -1,6 +1,5 @@
 #include "peersocket.h"
 
-#include <QSocketNotifier>
 #include <QTimer>
 
 #include <cerrno>
@@ -78,24 +77,38 @@ void PeerSocket::connectToHost(const QHostAddress &address, quint16 port)
         return;
     }
     m_connecting = true;
-    m_writeNotifier->setEnabled(true);
+    watchWrites(true);
 }
 
 void PeerSocket::adopt(int descriptor)
 {
     m_fd = descriptor;
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
-    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
-    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(false);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &PeerSocket::onReadable);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &PeerSocket::onWritable);
+    m_poller = SocketPoller::acquire();
+    m_poller->add(m_fd, this);
+    watchReads(true);
 }
 
 PeerSocket::~PeerSocket()
 {
-    if (m_fd >= 0)
+    if (m_fd >= 0) {
+        m_poller->remove(m_fd);
         ::close(m_fd);
+    }
+    if (m_poller)
+        m_poller->release();
+}
+
+void PeerSocket::watchReads(bool on)
+{
+    m_interest = on ? (m_interest | SocketPoller::Read) : (m_interest & ~SocketPoller::Read);
+    m_poller->setInterest(m_fd, m_interest);
+}
+
+void PeerSocket::watchWrites(bool on)
+{
+    m_interest = on ? (m_interest | SocketPoller::Write) : (m_interest & ~SocketPoller::Write);
+    m_poller->setInterest(m_fd, m_interest);
 }
 
 QByteArray PeerSocket::read(qint64 max)
@@ -108,11 +121,11 @@ QByteArray PeerSocket::read(qint64 max)
         m_in.remove(0, max);
     }
     if (m_fd >= 0 && !m_readClosed && !m_lingering)
-        m_readNotifier->setEnabled(true); // there is room again
+        watchReads(true); // there is room again
     return out;
 }
 
-void PeerSocket::onReadable()
+void PeerSocket::socketReadable()
 {
     if (m_lingering) { // our side is shut: drop what still comes until the client closes too
         char sink[16384];
@@ -129,7 +142,7 @@ void PeerSocket::onReadable()
     const qint64 cap = m_readBufferSize > 0 ? m_readBufferSize : kDefaultReadChunk;
     const qint64 room = cap - m_in.size();
     if (room <= 0) {
-        m_readNotifier->setEnabled(false); // read() turns it on again
+        watchReads(false); // read() turns it on again
         return;
     }
     const qsizetype before = m_in.size();
@@ -140,7 +153,7 @@ void PeerSocket::onReadable()
         emit readyRead();
     } else if (n == 0) {
         m_readClosed = true;
-        m_readNotifier->setEnabled(false);
+        watchReads(false);
         emit readyRead();
     } else if (!wouldBlock() && errno != EINTR) {
         fail(errno); // reset by the other side, or a connection refused
@@ -170,7 +183,7 @@ bool PeerSocket::flush()
         if (n > 0) {
             m_outSent += n;
         } else if (n < 0 && wouldBlock()) {
-            m_writeNotifier->setEnabled(true);
+            watchWrites(true);
             return false;
         } else if (!(n < 0 && errno == EINTR)) {
             fail(n < 0 ? errno : EPIPE); // the other side is gone
@@ -179,11 +192,11 @@ bool PeerSocket::flush()
     }
     m_out.clear();
     m_outSent = 0;
-    m_writeNotifier->setEnabled(false);
+    watchWrites(false);
     return true;
 }
 
-void PeerSocket::onWritable()
+void PeerSocket::socketWritable()
 {
     if (m_connecting) {
         int error = 0;
@@ -224,7 +237,7 @@ void PeerSocket::finishClosing()
     }
     m_lingering = true;
     m_in.clear();
-    m_readNotifier->setEnabled(true);
+    watchReads(true);
     m_linger = new QTimer(this);
     m_linger->setSingleShot(true);
     connect(m_linger, &QTimer::timeout, this, &PeerSocket::closeNow);
@@ -246,8 +259,8 @@ void PeerSocket::closeNow()
 {
     if (m_fd < 0)
         return;
-    m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(false);
+    m_poller->remove(m_fd);
+    m_interest = SocketPoller::None;
     if (m_linger)
         m_linger->stop();
     ::close(m_fd);

@@ -4,7 +4,8 @@
 #include <QHostAddress>
 #include <QObject>
 
-class QSocketNotifier;
+#include "socketpoller.h"
+
 class QTimer;
 
 namespace kiket {
@@ -14,7 +15,8 @@ namespace kiket {
 /// unsent bytes first, then its own side, then it drains what the client still sends for a moment
 /// so the client is not reset before it has read the answer. A write leaves at once when the
 /// kernel takes it: the event loop is not asked to watch for room, so it is not woken for it.
-class PeerSocket : public QObject
+/// It is used on the thread that made it.
+class PeerSocket : public QObject, private PollClient
 {
     Q_OBJECT
 public:
@@ -58,16 +60,18 @@ signals:
 private:
     void adopt(int descriptor);
     void fail(int error);
-    void onReadable();
-    void onWritable();
+    void watchReads(bool on);
+    void watchWrites(bool on);
+    void socketReadable() override;
+    void socketWritable() override;
     bool flush();
     void finishClosing();
     void closeNow();
 
     int m_fd = -1;
     QHostAddress m_peer;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
+    SocketPoller *m_poller = nullptr;
+    quint8 m_interest = SocketPoller::None;
     QTimer *m_linger = nullptr;
     QByteArray m_in;
     QByteArray m_out;
