@@ -13,7 +13,8 @@ namespace kiket::devkit {
 /// automatic checkpoint runs inside the commit that fills the log, copying pages into the database
 /// file and syncing it (milliseconds, seen as the p99 of every answered exchange). Once a watched
 /// connection's log passes 1000 pages, this thread checkpoints PASSIVE, which never blocks
-/// writers, on a connection of its own; past 2000 (a writer that never pauses) the commit does.
+/// writers, on a connection of its own, and again each time the log has grown by 250 pages more;
+/// past 2000 (a writer that never pauses) the commit does.
 class WalCheckpoint
 {
 public:
@@ -37,6 +38,7 @@ private:
     QObject *m_context; // lives on m_thread
     sqlite3 *m_db = nullptr; // used on m_thread
     std::atomic<bool> m_pending { false };
+    int m_wokenAt = 0; ///< The log's size when the thread was last woken; used in commits.
     std::atomic<int> m_done { 0 };
 };
 
