@@ -66,8 +66,42 @@ Result<qint64> CaptureWriter::append(const Exchange &exchange)
 void CaptureWriter::appendQueued(
     const Exchange &exchange, QObject *receiver, std::function<void(qint64)> done)
 {
+    enqueue(exchange, receiver, std::move(done), false);
+}
+
+void CaptureWriter::announce()
+{
+    QMutexLocker lock(&m_queueMutex);
+    ++m_onTheirWay;
+}
+
+void CaptureWriter::appendAnnounced(
+    const Exchange &exchange, QObject *receiver, std::function<void(qint64)> done)
+{
+    enqueue(exchange, receiver, std::move(done), true);
+}
+
+void CaptureWriter::withdraw(int count)
+{
+    QMutexLocker lock(&m_queueMutex);
+    m_onTheirWay -= count;
+    if (m_onTheirWay <= 0 && m_waiting)
+        m_joined.wakeOne();
+}
+
+void CaptureWriter::setGroupCommit(const GroupCommit &group)
+{
+    QMutexLocker lock(&m_queueMutex);
+    m_group = group;
+}
+
+void CaptureWriter::enqueue(
+    const Exchange &exchange, QObject *receiver, std::function<void(qint64)> done, bool announced)
+{
     QMutexLocker lock(&m_queueMutex);
     m_queue.append({ exchange, receiver, std::move(done) });
+    if (announced && --m_onTheirWay == 0 && m_waiting)
+        m_joined.wakeOne(); // the last one the commit waited for
     if (m_queue.size() == 1) // the first since the last flush wakes the writer; the rest ride along
         QMetaObject::invokeMethod(
             m_context, [this] { flush(); }, Qt::QueuedConnection);
@@ -78,6 +112,12 @@ void CaptureWriter::flush()
     QList<Queued> batch;
     {
         QMutexLocker lock(&m_queueMutex);
+        if (!m_queue.isEmpty() && m_onTheirWay >= m_group.siblings) {
+            const QDeadlineTimer deadline(m_group.wait, Qt::PreciseTimer);
+            m_waiting = true;
+            while (m_onTheirWay > 0 && m_joined.wait(&m_queueMutex, deadline)) { }
+            m_waiting = false;
+        }
         batch.swap(m_queue);
     }
     if (batch.isEmpty())
@@ -87,6 +127,7 @@ void CaptureWriter::flush()
     for (const Queued &q : batch)
         exchanges << q.exchange;
     const auto ids = m_store->appendAll(exchanges);
+    ++m_commits;
     // One event per receiver, its callbacks in the order they were queued.
     QHash<QObject *, QList<std::pair<std::function<void(qint64)>, qint64>>> byReceiver;
     for (qsizetype i = 0; i < batch.size(); ++i)

@@ -61,6 +61,7 @@ FrontServer::~FrontServer()
     m_thread.quit();
     m_thread.wait();
     delete receiver; // its thread has ended: what was posted to it goes with it
+    m_captures.withdraw(m_unanswered); // answers cut short will not come to be captured
 }
 
 Result<quint16> FrontServer::listen(const QHostAddress &address, quint16 port)
@@ -74,6 +75,8 @@ Result<quint16> FrontServer::listen(const QHostAddress &address, quint16 port)
 void FrontServer::handle(const HttpRequest &request, const Responder &responder)
 {
     const QDateTime received = QDateTime::currentDateTimeUtc();
+    m_captures.announce(); // every path ends in answer()
+    ++m_unanswered;
     if (m_target.kind == HandlerKind::Canned) {
         const auto [event, version] = deliveryRoute(request);
         const std::optional<CannedAnswer> found = findCanned(m_target.canned, event, version);
@@ -151,7 +154,8 @@ void FrontServer::answer(const HttpRequest &request, const Responder &responder,
     }
     // Answered once it is on disk (and observed, so a suite that reads the answer finds its
     // capture); deliveries arriving meanwhile share the commit.
-    m_captures.appendQueued(e, m_receiver, [this, e, responder, response](qint64 id) mutable {
+    --m_unanswered;
+    m_captures.appendAnnounced(e, m_receiver, [this, e, responder, response](qint64 id) mutable {
         e.id = id;
         if (m_onCaptured)
             m_onCaptured(e);

@@ -50,6 +50,7 @@ private:
     HttpServer *m_server = nullptr; // lives on m_thread
     QObject *m_receiver = nullptr; // lives on m_thread: stored captures come back to it
     std::unique_ptr<UpstreamPool> m_upstream; // used on m_thread
+    int m_unanswered = 0; // announced to m_captures, not yet answered; used on m_thread
 };
 
 /// Event and version from a delivery path (`/v/{version}/webhooks/{event}` or `/webhooks/{event}`

@@ -4,7 +4,10 @@
 
 #include <QMutex>
 #include <QThread>
+#include <QWaitCondition>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -27,6 +30,24 @@ public:
     /// must not answer before its exchange is on disk, nor stall while it gets there.
     void appendQueued(
         const Exchange &exchange, QObject *receiver, std::function<void(qint64 id)> done);
+    /// Group commit, for a server under load. announce() tells the writer that a delivery has
+    /// begun and will come to appendAnnounced() once answered. While `siblings` or more announced
+    /// ones are still on their way, a commit waits up to `wait` for them to join it: one commit,
+    /// and one wake-up of each thread, then serves several exchanges. With fewer on their way
+    /// (one client sending one at a time) it commits at once.
+    void announce();
+    void appendAnnounced(
+        const Exchange &exchange, QObject *receiver, std::function<void(qint64 id)> done);
+    /// Announced deliveries that will not come after all (their server stopped first).
+    void withdraw(int count);
+    struct GroupCommit
+    {
+        int siblings = 3;
+        std::chrono::microseconds wait { 300 };
+    };
+    void setGroupCommit(const GroupCommit &group);
+    /// How many commits the queued appends have taken so far.
+    int commits() const { return m_commits; }
     /// Commits everything queued now, on the writer's thread, and returns when that is done.
     void flushQueued();
     QList<Exchange> load(int limit = -1);
@@ -63,7 +84,15 @@ private:
         std::function<void(qint64)> done;
     };
     QMutex m_queueMutex;
-    QList<Queued> m_queue; // appended from any thread, taken on m_thread; under m_queueMutex
+    // Under m_queueMutex: m_queue is appended from any thread and taken on m_thread.
+    QList<Queued> m_queue;
+    int m_onTheirWay = 0; ///< Announced and not yet appended.
+    bool m_waiting = false; ///< A commit waits for them on m_joined.
+    GroupCommit m_group;
+    QWaitCondition m_joined;
+    std::atomic<int> m_commits { 0 };
+    void enqueue(const Exchange &exchange, QObject *receiver, std::function<void(qint64)> done,
+        bool announced);
     void flush();
 };
 
