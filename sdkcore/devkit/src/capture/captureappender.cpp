@@ -3,6 +3,7 @@
 #include "common/jsontext.h"
 #include "common/sqlite.h"
 #include "common/walcheckpoint.h"
+#include "common/walframes.h"
 
 #include <QJsonDocument>
 
@@ -51,7 +52,7 @@ Result<std::unique_ptr<CaptureAppender>> CaptureAppender::open(const QString &pa
     };
     // One writer at a time by m_mutex; SQLite's own mutex guards the rest.
     if (sqlite3_open_v2(path.toUtf8().constData(), &a->m_db,
-            SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr)
+            SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, walFramesVfs())
         != SQLITE_OK)
         return failed(QString::fromUtf8(sqlite3_errmsg(a->m_db)));
     // Another program on the same folder may hold the write lock for a moment.
