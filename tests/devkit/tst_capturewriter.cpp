@@ -59,7 +59,7 @@ private slots:
 
     void deliveriesOnTheirWayShareOneCommit()
     {
-        m_writer->setGroupCommit({ 2, 10s });
+        m_writer->setGroupCommit({ 2, 10s, 10s });
         for (int i = 0; i < 3; ++i)
             m_writer->announce();
         append(1, true);
@@ -76,7 +76,7 @@ private slots:
 
     void fewerOnTheirWayThanSiblingsCommitAtOnce()
     {
-        m_writer->setGroupCommit({ 3, 10s });
+        m_writer->setGroupCommit({ 3, 10s, 10s });
         m_writer->announce();
         m_writer->announce();
         append(1, true);
@@ -86,7 +86,7 @@ private slots:
 
     void aDeliveryThatNeverComesHoldsACommitOnlyUntilTheWaitEnds()
     {
-        m_writer->setGroupCommit({ 1, 300ms });
+        m_writer->setGroupCommit({ 1, 300ms, 300ms });
         m_writer->announce();
         m_writer->announce();
         append(1, true);
@@ -94,9 +94,26 @@ private slots:
         QVERIFY(m_ids[0] > 0);
     }
 
+    void theWaitIsSetByThoseOnTheirWayUpToTheLongest()
+    {
+        // 100 ms for each of the two still on their way: the commit comes well before QTRY's 5 s.
+        m_writer->setGroupCommit({ 1, 100ms, 60s });
+        for (int i = 0; i < 3; ++i)
+            m_writer->announce();
+        append(1, true);
+        QTRY_COMPARE(m_ids.size(), 1);
+        m_writer->withdraw(2);
+        // A minute for each, but never longer than 200 ms.
+        m_writer->setGroupCommit({ 1, 60s, 200ms });
+        m_writer->announce();
+        m_writer->announce();
+        append(2, true);
+        QTRY_COMPARE(m_ids.size(), 2);
+    }
+
     void withdrawnDeliveriesAreNotWaitedFor()
     {
-        m_writer->setGroupCommit({ 1, 10s });
+        m_writer->setGroupCommit({ 1, 10s, 10s });
         for (int i = 0; i < 5; ++i)
             m_writer->announce();
         m_writer->withdraw(5); // their server stopped
@@ -106,7 +123,7 @@ private slots:
 
     void aWithdrawalEndsAWaitUnderWay()
     {
-        m_writer->setGroupCommit({ 1, 10s });
+        m_writer->setGroupCommit({ 1, 10s, 10s });
         m_writer->announce();
         m_writer->announce();
         append(1, true);

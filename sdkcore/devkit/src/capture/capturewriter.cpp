@@ -4,6 +4,8 @@
 #include <QHash>
 #include <QPointer>
 
+#include <algorithm>
+
 namespace kiket::devkit {
 
 namespace {
@@ -113,7 +115,8 @@ void CaptureWriter::flush()
     {
         QMutexLocker lock(&m_queueMutex);
         if (!m_queue.isEmpty() && m_onTheirWay >= m_group.siblings) {
-            const QDeadlineTimer deadline(m_group.wait, Qt::PreciseTimer);
+            const QDeadlineTimer deadline(
+                std::min(m_group.longest, m_group.perSibling * m_onTheirWay), Qt::PreciseTimer);
             m_waiting = true;
             while (m_onTheirWay > 0 && m_joined.wait(&m_queueMutex, deadline)) { }
             m_waiting = false;

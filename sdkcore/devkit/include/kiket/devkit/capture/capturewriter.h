@@ -32,9 +32,10 @@ public:
         const Exchange &exchange, QObject *receiver, std::function<void(qint64 id)> done);
     /// Group commit, for a server under load. announce() tells the writer that a delivery has
     /// begun and will come to appendAnnounced() once answered. While `siblings` or more announced
-    /// ones are still on their way, a commit waits up to `wait` for them to join it: one commit,
-    /// and one wake-up of each thread, then serves several exchanges. With fewer on their way
-    /// (one client sending one at a time) it commits at once.
+    /// ones are still on their way, a commit waits for them: `perSibling` for each one on its way,
+    /// `longest` at most, or until none is left. One commit, and one wake-up of each thread, then
+    /// serves several exchanges, and the wait grows with the load as each delivery's own round
+    /// trip does. With fewer on their way (one client sending one at a time) it commits at once.
     void announce();
     void appendAnnounced(
         const Exchange &exchange, QObject *receiver, std::function<void(qint64 id)> done);
@@ -43,7 +44,8 @@ public:
     struct GroupCommit
     {
         int siblings = 3;
-        std::chrono::microseconds wait { 300 };
+        std::chrono::microseconds perSibling { 25 };
+        std::chrono::microseconds longest { 1000 };
     };
     void setGroupCommit(const GroupCommit &group);
     /// How many commits the queued appends have taken so far.
