@@ -77,7 +77,7 @@ void PeerSocket::connectToHost(const QHostAddress &address, quint16 port)
         return;
     }
     m_connecting = true;
-    watchWrites(true);
+    watch(SocketPoller::Write, true);
 }
 
 void PeerSocket::adopt(int descriptor)
@@ -86,7 +86,7 @@ void PeerSocket::adopt(int descriptor)
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
     m_poller = SocketPoller::acquire();
     m_poller->add(m_fd, this);
-    watchReads(true);
+    watch(SocketPoller::Read, true);
 }
 
 PeerSocket::~PeerSocket()
@@ -99,16 +99,10 @@ PeerSocket::~PeerSocket()
         m_poller->release();
 }
 
-void PeerSocket::watchReads(bool on)
+void PeerSocket::watch(SocketPoller::Interest kind, bool on)
 {
-    m_interest = on ? (m_interest | SocketPoller::Read) : (m_interest & ~SocketPoller::Read);
-    m_poller->setInterest(m_fd, m_interest);
-}
-
-void PeerSocket::watchWrites(bool on)
-{
-    m_interest = on ? (m_interest | SocketPoller::Write) : (m_interest & ~SocketPoller::Write);
-    m_poller->setInterest(m_fd, m_interest);
+    const quint8 now = m_poller->interest(m_fd);
+    m_poller->setInterest(m_fd, on ? now | kind : now & ~kind);
 }
 
 QByteArray PeerSocket::read(qint64 max)
@@ -121,7 +115,7 @@ QByteArray PeerSocket::read(qint64 max)
         m_in.remove(0, max);
     }
     if (m_fd >= 0 && !m_readClosed && !m_lingering)
-        watchReads(true); // there is room again
+        watch(SocketPoller::Read, true); // there is room again
     return out;
 }
 
@@ -142,7 +136,7 @@ void PeerSocket::socketReadable()
     const qint64 cap = m_readBufferSize > 0 ? m_readBufferSize : kDefaultReadChunk;
     const qint64 room = cap - m_in.size();
     if (room <= 0) {
-        watchReads(false); // read() turns it on again
+        watch(SocketPoller::Read, false); // read() turns it on again
         return;
     }
     const qsizetype before = m_in.size();
@@ -153,7 +147,7 @@ void PeerSocket::socketReadable()
         emit readyRead();
     } else if (n == 0) {
         m_readClosed = true;
-        watchReads(false);
+        watch(SocketPoller::Read, false);
         emit readyRead();
     } else if (!wouldBlock() && errno != EINTR) {
         fail(errno); // reset by the other side, or a connection refused
@@ -183,7 +177,7 @@ bool PeerSocket::flush()
         if (n > 0) {
             m_outSent += n;
         } else if (n < 0 && wouldBlock()) {
-            watchWrites(true);
+            watch(SocketPoller::Write, true);
             return false;
         } else if (!(n < 0 && errno == EINTR)) {
             fail(n < 0 ? errno : EPIPE); // the other side is gone
@@ -192,7 +186,7 @@ bool PeerSocket::flush()
     }
     m_out.clear();
     m_outSent = 0;
-    watchWrites(false);
+    watch(SocketPoller::Write, false);
     return true;
 }
 
@@ -237,7 +231,7 @@ void PeerSocket::finishClosing()
     }
     m_lingering = true;
     m_in.clear();
-    watchReads(true);
+    watch(SocketPoller::Read, true);
     m_linger = new QTimer(this);
     m_linger->setSingleShot(true);
     connect(m_linger, &QTimer::timeout, this, &PeerSocket::closeNow);
@@ -260,7 +254,6 @@ void PeerSocket::closeNow()
     if (m_fd < 0)
         return;
     m_poller->remove(m_fd);
-    m_interest = SocketPoller::None;
     if (m_linger)
         m_linger->stop();
     ::close(m_fd);

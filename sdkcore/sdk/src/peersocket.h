@@ -60,8 +60,7 @@ signals:
 private:
     void adopt(int descriptor);
     void fail(int error);
-    void watchReads(bool on);
-    void watchWrites(bool on);
+    void watch(SocketPoller::Interest kind, bool on);
     void socketReadable() override;
     void socketWritable() override;
     bool flush();
@@ -71,7 +70,6 @@ private:
     int m_fd = -1;
     QHostAddress m_peer;
     SocketPoller *m_poller = nullptr;
-    quint8 m_interest = SocketPoller::None;
     QTimer *m_linger = nullptr;
     QByteArray m_in;
     QByteArray m_out;

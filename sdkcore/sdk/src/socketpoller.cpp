@@ -2,6 +2,8 @@
 
 #include <QSocketNotifier>
 
+#include <cerrno>
+#include <cstring>
 #include <sys/epoll.h>
 #include <unistd.h>
 

@@ -38,6 +38,7 @@ public:
     void remove(int fd);
     /// Which kinds of readiness to report; the client is not called for the others.
     void setInterest(int fd, quint8 interest);
+    quint8 interest(int fd) const { return m_slots[fd].interest; }
 
 private:
     SocketPoller();

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace kiket::devkit {
@@ -18,10 +19,8 @@ struct File
     sqlite3_file base;
     sqlite3_file *real;
     bool wal;
-    bool held; ///< A frame header waits for its page.
-    sqlite3_int64 heldAt;
-    unsigned char header[kFrameHeader];
-    std::vector<unsigned char> frame; ///< Header and page, written as one.
+    sqlite3_int64 heldAt; ///< Where the header that waits for its page goes.
+    std::vector<unsigned char> frame; ///< That header, then its page: written as one.
 };
 
 sqlite3_vfs g_vfs;
@@ -41,22 +40,18 @@ thread_local File *t_held = nullptr;
 // Writes a held header on its own: whatever comes now is not its page.
 int releaseHeld()
 {
-    File *f = t_held;
+    File *f = std::exchange(t_held, nullptr);
     if (!f)
         return SQLITE_OK;
-    t_held = nullptr;
-    f->held = false;
-    return f->real->pMethods->xWrite(f->real, f->header, kFrameHeader, f->heldAt);
+    return f->real->pMethods->xWrite(f->real, f->frame.data(), kFrameHeader, f->heldAt);
 }
 
 int fileWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
 {
     File *f = cast(file);
-    if (f->held && offset == f->heldAt + kFrameHeader) {
+    if (t_held == f && offset == f->heldAt + kFrameHeader) {
         t_held = nullptr;
-        f->held = false;
         f->frame.resize(size_t(kFrameHeader + amount));
-        std::memcpy(f->frame.data(), f->header, kFrameHeader);
         std::memcpy(f->frame.data() + kFrameHeader, data, size_t(amount));
         return f->real->pMethods->xWrite(
             f->real, f->frame.data(), kFrameHeader + amount, f->heldAt);
@@ -64,9 +59,9 @@ int fileWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 of
     if (const int rc = releaseHeld(); rc != SQLITE_OK)
         return rc;
     if (f->wal && amount == kFrameHeader) {
-        std::memcpy(f->header, data, kFrameHeader);
+        f->frame.assign(static_cast<const unsigned char *>(data),
+            static_cast<const unsigned char *>(data) + kFrameHeader);
         f->heldAt = offset;
-        f->held = true;
         t_held = f;
         return SQLITE_OK;
     }
@@ -149,7 +144,6 @@ int openFile(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, 
         return rc;
     }
     f->wal = flags & SQLITE_OPEN_WAL;
-    f->held = false;
     new (&f->frame) std::vector<unsigned char>();
     file->pMethods = &g_methods;
     return SQLITE_OK;
