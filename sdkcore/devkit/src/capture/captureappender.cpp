@@ -5,8 +5,6 @@
 #include "common/walcheckpoint.h"
 #include "common/walframes.h"
 
-#include <QJsonDocument>
-
 #include <sqlite3.h>
 
 namespace kiket::devkit {
@@ -133,7 +131,9 @@ Result<qint64> CaptureAppender::insert(const Exchange &e)
     q.bindText(1, exchangeKindName(e.kind));
     q.bind(2, toMs(e.started));
     q.bind(3, toMs(e.finished));
-    q.bindText(4, QJsonDocument(e.timings).toJson(QJsonDocument::Compact));
+    QByteArray timings;
+    appendJsonObject(timings, e.timings);
+    q.bindText(4, timings);
     q.bindBlob(5, e.method);
     q.bindBlob(6, e.target);
     q.bindText(7, headersToText(e.requestHeaders));

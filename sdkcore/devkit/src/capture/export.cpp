@@ -185,9 +185,10 @@ QString shellQuote(const QString &text)
 
 bool isSecretHeader(const QByteArray &name)
 {
-    static const QList<QByteArray> names { "x-kiket-signature", "x-kiket-runtime-token",
+    static const char *const names[] = { "x-kiket-signature", "x-kiket-runtime-token",
         "x-runtime-token", "authorization", "x-kiket-api-key", "cookie", "set-cookie" };
-    return names.contains(name.toLower());
+    return std::any_of(std::begin(names), std::end(names),
+        [&name](const char *secret) { return name.compare(secret, Qt::CaseInsensitive) == 0; });
 }
 
 bool isSecretJsonPath(const QString &path, bool secretsEndpoint)
@@ -207,10 +208,11 @@ QList<QByteArray> secretValuesOf(const Exchange &e)
         for (const auto &[name, value] : *headers) {
             if (!isSecretHeader(name))
                 continue;
-            values << value.trimmed();
-            const qsizetype space = value.trimmed().indexOf(' '); // "Bearer <token>"
+            const QByteArray trimmed = value.trimmed();
+            values << trimmed;
+            const qsizetype space = trimmed.indexOf(' '); // "Bearer <token>"
             if (space > 0)
-                values << value.trimmed().mid(space + 1).trimmed();
+                values << trimmed.mid(space + 1).trimmed();
         }
     }
     const bool secretsEndpoint = e.target.contains("/secrets");
@@ -311,7 +313,9 @@ void appendNdjsonLine(QByteArray &out, const Exchange &e)
     number("replay_of", e.replayOf);
     body("request_body", e.requestBody);
     body("response_body", e.responseBody);
-    string("started", e.started.toUTC().toString(Qt::ISODateWithMs));
+    out += "\"started\":\"";
+    appendIsoUtc(out, e.started);
+    out += "\",";
     number("status", e.status);
     if (log)
         string("stream", e.event);
@@ -319,7 +323,7 @@ void appendNdjsonLine(QByteArray &out, const Exchange &e)
     if (log)
         string("text", e.note);
     out += "\"timings\":";
-    out += QJsonDocument(e.timings).toJson(QJsonDocument::Compact);
+    appendJsonObject(out, e.timings);
     out += ',';
     string("version", e.version);
     out.chop(1); // the last comma

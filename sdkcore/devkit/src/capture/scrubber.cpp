@@ -1,7 +1,5 @@
 #include "scrubber.h"
 
-#include <QUrl>
-
 #include <algorithm>
 #include <cstring>
 
@@ -41,7 +39,7 @@ Scrubber::Scrubber(const QList<QByteArray> &values, const QByteArray &replacemen
         if (value.size() < kPrefix)
             continue;
         m_patterns << value;
-        const QByteArray encoded = QUrl::toPercentEncoding(QString::fromUtf8(value));
+        const QByteArray encoded = value.toPercentEncoding();
         if (encoded != value)
             m_patterns << encoded;
     }

@@ -1,5 +1,12 @@
 #include "jsontext.h"
 
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
+
 namespace kiket::devkit {
 
 void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
@@ -28,6 +35,69 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
     }
     out.append(bytes.sliced(plain));
     out += '"';
+}
+
+void appendJsonObject(QByteArray &out, const QJsonObject &object)
+{
+    const auto plainKey = [](const QString &key) {
+        return std::none_of(key.begin(), key.end(), [](QChar c) { return c.unicode() < 0x20; });
+    };
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (!it.value().isDouble() || !plainKey(it.key())) { // Qt escapes \n as \n, not \u000a
+            out += QJsonDocument(object).toJson(QJsonDocument::Compact);
+            return;
+        }
+    }
+    out += '{';
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (it != object.constBegin())
+            out += ',';
+        appendJsonString(out, it.key().toUtf8(), TextBytes::Utf8);
+        out += ':';
+        const double d = it.value().toDouble();
+        if (!std::isfinite(d))
+            out += "null";
+        else if (std::trunc(d) != d || std::abs(d) >= 0x1p63)
+            out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+        else if (std::abs(d) <= 0x1p53) // exact: the digits 'f' would write
+            out += QByteArray::number(qint64(d));
+        else // QJsonDocument writes the rest of qint64's range without an exponent
+            out += QByteArray::number(d, 'f', QLocale::FloatingPointShortest);
+    }
+    out += '}';
+}
+
+void appendIsoUtc(QByteArray &out, const QDateTime &time)
+{
+    if (!time.isValid())
+        return;
+    const qint64 ms = time.toMSecsSinceEpoch();
+    const qint64 dayMs = 86400000;
+    const qint64 days = ms >= 0 ? ms / dayMs : (ms - dayMs + 1) / dayMs;
+    const qint64 inDay = ms - days * dayMs;
+    const QDate date = QDate::fromJulianDay(2440588 + days); // 1970-01-01
+    if (date.year() < 1 || date.year() > 9999)
+        return;
+    char text[24];
+    const auto digits = [&text](int at, qint64 value, int count) {
+        for (int i = count - 1; i >= 0; --i, value /= 10)
+            text[at + i] = char('0' + value % 10);
+    };
+    digits(0, date.year(), 4);
+    text[4] = '-';
+    digits(5, date.month(), 2);
+    text[7] = '-';
+    digits(8, date.day(), 2);
+    text[10] = 'T';
+    digits(11, inDay / 3600000, 2);
+    text[13] = ':';
+    digits(14, inDay / 60000 % 60, 2);
+    text[16] = ':';
+    digits(17, inDay / 1000 % 60, 2);
+    text[19] = '.';
+    digits(20, inDay % 1000, 3);
+    text[23] = 'Z';
+    out.append(text, sizeof text);
 }
 
 } // namespace kiket::devkit

@@ -1,0 +1,75 @@
+// The JSON and time writers that capture and printing use instead of QJsonDocument and
+// QDateTime::toString: the same text as those, for the values exchanges carry and the odd ones.
+#include "common/jsontext.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <QTimeZone>
+
+#include <limits>
+
+using namespace kiket::devkit;
+
+class TestJsonText : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void objectsReadAsQJsonDocumentWritesThem_data()
+    {
+        QTest::addColumn<QJsonObject>("object");
+        QTest::newRow("empty") << QJsonObject {};
+        QTest::newRow("whole milliseconds")
+            << QJsonObject { { "total", 12 }, { "handler", 0 }, { "forward", qint64(86400000) } };
+        QTest::newRow("fractions") << QJsonObject { { "a", 0.1 }, { "b", 1.5 }, { "c", 1e-7 },
+            { "d", 123456.789 }, { "e", -2.25 }, { "f", 1.0 / 3 } };
+        QTest::newRow("large") << QJsonObject { { "a", 1e20 }, { "b", 9007199254740993.0 },
+            { "c", -1e15 }, { "d", 999999999999999.0 }, { "e", 1.8e19 }, { "f", 0x1p62 } };
+        QTest::newRow("keys to escape") << QJsonObject { { "a\"b", 1 }, { "é\n", 2 } };
+        QTest::newRow("not all numbers")
+            << QJsonObject { { "total", 3 }, { "note", "slow" }, { "list", QJsonArray { 1 } } };
+        QTest::newRow("infinite") << QJsonObject { { "a",
+            std::numeric_limits<double>::infinity() } };
+    }
+
+    void objectsReadAsQJsonDocumentWritesThem()
+    {
+        QFETCH(QJsonObject, object);
+        QByteArray out = "x";
+        appendJsonObject(out, object);
+        QCOMPARE(out, "x" + QJsonDocument(object).toJson(QJsonDocument::Compact));
+    }
+
+    void timesReadAsQDateTimeWritesThem_data()
+    {
+        QTest::addColumn<QDateTime>("time");
+        const QTimeZone utc = QTimeZone::utc();
+        QTest::newRow("epoch") << QDateTime::fromMSecsSinceEpoch(0, utc);
+        QTest::newRow("now") << QDateTime::currentDateTimeUtc();
+        QTest::newRow("before 1970") << QDateTime::fromMSecsSinceEpoch(-1, utc);
+        QTest::newRow("long before") << QDateTime(QDate(1, 1, 1), QTime(0, 0, 0, 1), utc);
+        QTest::newRow("leap day") << QDateTime(QDate(2028, 2, 29), QTime(23, 59, 59, 999), utc);
+        QTest::newRow("last year written")
+            << QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), utc);
+        QTest::newRow("past 9999") << QDateTime(QDate(10000, 1, 1), QTime(0, 0), utc);
+        QTest::newRow("before year 1") << QDateTime(QDate(-1, 12, 31), QTime(12, 0), utc);
+        QTest::newRow("with an offset")
+            << QDateTime(QDate(2026, 12, 7), QTime(1, 30, 0, 250), QTimeZone(-5 * 3600));
+        QTest::newRow("local time") << QDateTime(QDate(2026, 6, 1), QTime(8, 0, 0, 7));
+        QTest::newRow("invalid") << QDateTime();
+    }
+
+    void timesReadAsQDateTimeWritesThem()
+    {
+        QFETCH(QDateTime, time);
+        QByteArray out = "x";
+        appendIsoUtc(out, time);
+        QCOMPARE(out, "x" + time.toUTC().toString(Qt::ISODateWithMs).toLatin1());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJsonText)
+#include "tst_jsontext.moc"
