@@ -10,7 +10,7 @@
 # as a reference.
 # usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]
 #        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet;
-#         NGINX=0 leaves the nginx route out)
+#         NGINX=0 leaves the nginx route out; CONNS, default "50 1")
 set -euo pipefail
 build=${1:-build}
 which=${2:-all}
@@ -150,7 +150,7 @@ bench_server() {
     printf '%-5s %-8s %11s %9s %9s %6s %13s %10s\n' conns route "requests/s" "p50 us" "p99 us" non2xx \
         "proxy CPU/req" "switches/req"
     run_wrk 50 "http://127.0.0.1:$port/v/1/webhooks/issue.created" >/dev/null # warm-up
-    for conns in 50 1; do
+    for conns in ${CONNS:-50 1}; do
         local direct=() through=() nginx=()
         for _ in $(seq "$rounds"); do
             direct+=("$(run_wrk "$conns" "http://127.0.0.1:$port/v/1/webhooks/issue.created")")
