@@ -139,11 +139,12 @@ void PeerSocket::socketReadable()
         watch(SocketPoller::Read, false); // read() turns it on again
         return;
     }
-    const qsizetype before = m_in.size();
-    m_in.resize(before + room);
-    const ssize_t n = ::recv(m_fd, m_in.data() + before, size_t(room), 0);
-    m_in.resize(before + qMax<qsizetype>(n, 0));
+    // Received on the stack and then copied: a buffer grown to the chunk size for each read would
+    // go with read()'s bytes, and cost a 64 KiB allocation per request.
+    char chunk[kDefaultReadChunk];
+    const ssize_t n = ::recv(m_fd, chunk, size_t(qMin<qint64>(room, sizeof chunk)), 0);
     if (n > 0) {
+        m_in.append(chunk, n);
         emit readyRead();
     } else if (n == 0) {
         m_readClosed = true;
