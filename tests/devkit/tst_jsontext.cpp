@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonParseError>
 #include <QTest>
 #include <QTimeZone>
 
@@ -18,6 +19,40 @@ class TestJsonText : public QObject
     Q_OBJECT
 
 private slots:
+    void stringsReadBackAsTheyWere_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<bool>("latin1");
+        QTest::newRow("empty") << QByteArray() << false;
+        QTest::newRow("plain") << QByteArray("issue.created") << false;
+        QTest::newRow("a JSON body") << QByteArray("{\"a\":\"b\\\\c\",\"n\":1}") << false;
+        QTest::newRow("controls") << QByteArray("a\nb\tc\x01\x1f\x7f", 9) << false;
+        QTest::newRow("UTF-8") << QByteArray("d\xc3\xa9j\xc3\xa0 \xe2\x82\xac") << false;
+        QTest::newRow("Latin-1 header") << QByteArray("caf\xe9 \"x\" \xff") << true;
+        QTest::newRow("only escapes") << QByteArray("\"\"\\\n") << false;
+    }
+
+    void stringsReadBackAsTheyWere()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(bool, latin1);
+        QByteArray out = "[";
+        appendJsonString(out, bytes, latin1 ? TextBytes::Latin1 : TextBytes::Utf8);
+        out += ']';
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(out, &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(doc.array().at(0).toString(),
+            latin1 ? QString::fromLatin1(bytes) : QString::fromUtf8(bytes));
+    }
+
+    void escapesAreWrittenOneWay()
+    {
+        QByteArray out = "x";
+        appendJsonString(out, QByteArray("q\"b\\n\nc\x01\xe9", 9), TextBytes::Latin1);
+        QCOMPARE(out, QByteArray("x\"q\\\"b\\\\n\\u000ac\\u0001\xc3\xa9\""));
+    }
+
     void objectsReadAsQJsonDocumentWritesThem_data()
     {
         QTest::addColumn<QJsonObject>("object");

@@ -11,6 +11,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <string_view>
 
 namespace kiket::devkit {
 
@@ -22,8 +23,10 @@ const QString kRedacted = QStringLiteral("[redacted]");
 // rewritten: it is exported as it came. A key spelled with \u escapes counts as a maybe.
 bool mayHoldSecretFields(const QByteArray &body, bool secretsEndpoint)
 {
-    return body.contains("authentication") || body.contains("secret")
-        || (secretsEndpoint && body.contains("value")) || body.contains("\\u");
+    const std::string_view text(body.constData(), size_t(body.size()));
+    const auto has = [&text](std::string_view word) { return text.find(word) != text.npos; };
+    return has("authentication") || has("secret") || (secretsEndpoint && has("value"))
+        || has("\\u");
 }
 
 // Redacts secret parts of a JSON body; other bodies are returned as they are.
@@ -185,10 +188,11 @@ QString shellQuote(const QString &text)
 
 bool isSecretHeader(const QByteArray &name)
 {
-    static const char *const names[] = { "x-kiket-signature", "x-kiket-runtime-token",
+    static constexpr QByteArrayView names[] = { "x-kiket-signature", "x-kiket-runtime-token",
         "x-runtime-token", "authorization", "x-kiket-api-key", "cookie", "set-cookie" };
-    return std::any_of(std::begin(names), std::end(names),
-        [&name](const char *secret) { return name.compare(secret, Qt::CaseInsensitive) == 0; });
+    return std::any_of(std::begin(names), std::end(names), [&name](QByteArrayView secret) {
+        return name.size() == secret.size() && name.compare(secret, Qt::CaseInsensitive) == 0;
+    });
 }
 
 bool isSecretJsonPath(const QString &path, bool secretsEndpoint)

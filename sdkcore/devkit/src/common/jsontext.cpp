@@ -6,35 +6,63 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace kiket::devkit {
+
+namespace {
+
+// Bytes written for one input byte.
+int escapedSize(unsigned char u, TextBytes encoding)
+{
+    if (u == '"' || u == '\\')
+        return 2;
+    if (u < 0x20)
+        return 6; // \u00XX
+    return u >= 0x80 && encoding == TextBytes::Latin1 ? 2 : 1;
+}
+
+} // namespace
 
 void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
 {
     static const char hex[] = "0123456789abcdef";
-    out += '"';
-    qsizetype plain = 0; // where the bytes not yet appended start: they need no escape
-    for (qsizetype i = 0; i < bytes.size(); ++i) {
-        const auto u = static_cast<unsigned char>(bytes[i]);
-        const bool latin1High = u >= 0x80 && encoding == TextBytes::Latin1;
-        if (u >= 0x20 && u != '"' && u != '\\' && !latin1High)
-            continue;
-        out.append(bytes.sliced(plain, i - plain));
-        plain = i + 1;
-        if (u == '"' || u == '\\') {
-            out += '\\';
-            out += char(u);
-        } else if (latin1High) { // two UTF-8 bytes
-            out += char(0xc0 | (u >> 6));
-            out += char(0x80 | (u & 0x3f));
-        } else {
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 15];
+    // Measured first, then written in place: one allocation however many escapes there are.
+    qsizetype size = 2;
+    for (const char c : bytes)
+        size += escapedSize(static_cast<unsigned char>(c), encoding);
+    const qsizetype at = out.size();
+    out.resize(at + size);
+    char *w = out.data() + at;
+    *w++ = '"';
+    if (size == bytes.size() + 2) { // nothing to escape
+        std::memcpy(w, bytes.data(), size_t(bytes.size()));
+        w += bytes.size();
+    } else {
+        for (const char c : bytes) {
+            const auto u = static_cast<unsigned char>(c);
+            switch (escapedSize(u, encoding)) {
+            case 1:
+                *w++ = c;
+                break;
+            case 2:
+                if (u >= 0x80) { // a Latin-1 byte as two UTF-8 bytes
+                    *w++ = char(0xc0 | (u >> 6));
+                    *w++ = char(0x80 | (u & 0x3f));
+                } else {
+                    *w++ = '\\';
+                    *w++ = c;
+                }
+                break;
+            default:
+                std::memcpy(w, "\\u00", 4);
+                w[4] = hex[u >> 4];
+                w[5] = hex[u & 15];
+                w += 6;
+            }
         }
     }
-    out.append(bytes.sliced(plain));
-    out += '"';
+    *w = '"';
 }
 
 void appendJsonObject(QByteArray &out, const QJsonObject &object)
