@@ -6,20 +6,28 @@
 #include <kiket/hmac.h>
 
 #include <QCoreApplication>
-#include <QRegularExpression>
+#include <QStringList>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace kiket::devkit {
 
 std::pair<QString, QString> deliveryRoute(const HttpRequest &request)
 {
-    static const QRegularExpression versioned(QStringLiteral("^/v/([^/]+)/webhooks/([^/]+)$"));
-    static const QRegularExpression plain(QStringLiteral("^/webhooks/([^/]+)$"));
+    // "/v/VERSION/webhooks/EVENT" or "/webhooks/EVENT", each part one non-empty segment.
     const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path()));
-    if (const auto m = versioned.match(path); m.hasMatch())
-        return { m.captured(2), m.captured(1) };
-    if (const auto m = plain.match(path); m.hasMatch())
-        return { m.captured(1), QString::fromUtf8(request.header("x-kiket-event-version")) };
+    const QStringList parts = path.split(QLatin1Char('/'));
+    const auto filled = [&parts] {
+        return std::none_of(
+            parts.begin() + 1, parts.end(), [](const QString &part) { return part.isEmpty(); });
+    };
+    if (parts.size() == 5 && parts[1] == QLatin1String("v") && parts[3] == QLatin1String("webhooks")
+        && parts[0].isEmpty() && filled())
+        return { parts[4], parts[2] };
+    if (parts.size() == 3 && parts[1] == QLatin1String("webhooks") && parts[0].isEmpty()
+        && filled())
+        return { parts[2], QString::fromUtf8(request.header("x-kiket-event-version")) };
     return {};
 }
 
