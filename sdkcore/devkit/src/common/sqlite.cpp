@@ -108,7 +108,7 @@ void SqliteStatement::bindText(int index, const QByteArray &utf8)
         bindNull(index);
     else
         sqlite3_bind_text64(m_statement, index, utf8.constData(), sqlite3_uint64(utf8.size()),
-            SQLITE_TRANSIENT, SQLITE_UTF8);
+            keep(utf8) ? SQLITE_STATIC : SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 void SqliteStatement::bindBlob(int index, const QByteArray &bytes)
@@ -116,8 +116,18 @@ void SqliteStatement::bindBlob(int index, const QByteArray &bytes)
     if (bytes.isNull())
         bindNull(index);
     else
-        sqlite3_bind_blob64(
-            m_statement, index, bytes.constData(), sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_blob64(m_statement, index, bytes.constData(), sqlite3_uint64(bytes.size()),
+            keep(bytes) ? SQLITE_STATIC : SQLITE_TRANSIENT);
+}
+
+// Whether SQLite may read the bytes without a copy of its own: they are shared until run(). Bytes
+// Qt does not own (fromRawData) could be freed before that, so SQLite copies those.
+bool SqliteStatement::keep(const QByteArray &bytes)
+{
+    if (bytes.capacity() == 0) // fromRawData, a literal, or nothing to copy
+        return false;
+    m_kept.append(bytes);
+    return true;
 }
 
 void SqliteStatement::bindNull(int index)
@@ -127,14 +137,17 @@ void SqliteStatement::bindNull(int index)
 
 QString SqliteStatement::run()
 {
-    if (!m_statement)
+    if (!m_statement) {
+        m_kept.clear();
         return m_error;
+    }
     const int rc = sqlite3_step(m_statement);
     QString error;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         error = QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_statement)));
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
+    m_kept.clear();
     return error;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -24,8 +25,8 @@ sqlite3 *sqliteHandle(const QString &connection);
 
 /// A statement prepared on the SQLite handle under a connection made by openSqlite(). Binding
 /// through SQLite's own API skips QtSql's per-value bookkeeping, which dominates when inserting
-/// many rows. Null QStrings and QByteArrays are bound as NULL, as QtSql does. Use on the
-/// connection's thread.
+/// many rows. Null QStrings and QByteArrays are bound as NULL, as QtSql does. Bound bytes are
+/// shared with the statement until run(), not copied. Use on the connection's thread.
 class SqliteStatement
 {
 public:
@@ -53,9 +54,11 @@ public:
 
 private:
     void prepare(sqlite3 *db, const char *sql);
+    bool keep(const QByteArray &bytes);
 
     sqlite3_stmt *m_statement = nullptr;
     QString m_error;
+    QList<QByteArray> m_kept; // values bound since the last run(), shared rather than copied
 };
 
 } // namespace kiket::devkit
