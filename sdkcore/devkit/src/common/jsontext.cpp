@@ -12,15 +12,24 @@ namespace kiket::devkit {
 
 namespace {
 
-// Bytes written for one input byte.
-int escapedSize(unsigned char u, TextBytes encoding)
+// Bytes written for each input byte, for UTF-8 and for Latin-1 input.
+struct EscapedSizes
 {
-    if (u == '"' || u == '\\')
-        return 2;
-    if (u < 0x20)
-        return 6; // \u00XX
-    return u >= 0x80 && encoding == TextBytes::Latin1 ? 2 : 1;
-}
+    unsigned char utf8[256];
+    unsigned char latin1[256];
+
+    constexpr EscapedSizes()
+        : utf8()
+        , latin1()
+    {
+        for (int u = 0; u < 256; ++u) {
+            utf8[u] = u == '"' || u == '\\' ? 2 : u < 0x20 ? 6 : 1; // 6: \u00XX
+            latin1[u] = u >= 0x80 ? 2 : utf8[u];
+        }
+    }
+};
+
+constexpr EscapedSizes kEscapedSizes;
 
 } // namespace
 
@@ -28,9 +37,11 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
 {
     static const char hex[] = "0123456789abcdef";
     // Measured first, then written in place: one allocation however many escapes there are.
+    const unsigned char *sizes
+        = encoding == TextBytes::Latin1 ? kEscapedSizes.latin1 : kEscapedSizes.utf8;
     qsizetype size = 2;
     for (const char c : bytes)
-        size += escapedSize(static_cast<unsigned char>(c), encoding);
+        size += sizes[static_cast<unsigned char>(c)];
     const qsizetype at = out.size();
     out.resize(at + size);
     char *w = out.data() + at;
@@ -41,7 +52,7 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
     } else {
         for (const char c : bytes) {
             const auto u = static_cast<unsigned char>(c);
-            switch (escapedSize(u, encoding)) {
+            switch (sizes[u]) {
             case 1:
                 *w++ = c;
                 break;
@@ -67,22 +78,23 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
 
 void appendJsonObject(QByteArray &out, const QJsonObject &object)
 {
-    const auto plainKey = [](const QString &key) {
-        return std::none_of(key.begin(), key.end(), [](QChar c) { return c.unicode() < 0x20; });
-    };
+    const qsizetype start = out.size();
+    out += '{';
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
-        if (!it.value().isDouble() || !plainKey(it.key())) { // Qt escapes \n as \n, not \u000a
+        const QString key = it.key();
+        const QJsonValue value = it.value();
+        const bool plainKey
+            = std::none_of(key.begin(), key.end(), [](QChar c) { return c.unicode() < 0x20; });
+        if (!value.isDouble() || !plainKey) { // Qt escapes \n as \n, not \u000a
+            out.truncate(start);
             out += QJsonDocument(object).toJson(QJsonDocument::Compact);
             return;
         }
-    }
-    out += '{';
-    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
-        if (it != object.constBegin())
+        if (out.size() > start + 1)
             out += ',';
-        appendJsonString(out, it.key().toUtf8(), TextBytes::Utf8);
+        appendJsonString(out, key.toUtf8(), TextBytes::Utf8);
         out += ':';
-        const double d = it.value().toDouble();
+        const double d = value.toDouble();
         if (!std::isfinite(d))
             out += "null";
         else if (std::trunc(d) != d || std::abs(d) >= 0x1p63)
