@@ -136,6 +136,11 @@ echo "== Forward target: extension servers as developers write them, through kik
 "$here/forward-real.sh" "$build"
 
 echo
+echo "== Instructions serve executes per forwarded request (callgrind; steady where CPU time is not)"
+"$here/forward-instructions.sh" "$build" express
+"$here/forward-instructions.sh" "$build" python
+
+echo
 echo "== Workbench window (offscreen): 100,000 exchanges in the capture"
 "$build/bench/kiket-windowbench" open "${CAPTURES:-100000}" 2>/dev/null
 echo
