@@ -20,7 +20,8 @@ struct File
     sqlite3_file *real;
     bool wal;
     sqlite3_int64 heldAt; ///< Where the header that waits for its page goes.
-    std::vector<unsigned char> frame; ///< That header, then its page: written as one.
+    std::vector<unsigned char>
+        frame; ///< That header, then its page: written as one (may be longer).
 };
 
 sqlite3_vfs g_vfs;
@@ -51,7 +52,8 @@ int fileWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 of
     File *f = cast(file);
     if (t_held == f && offset == f->heldAt + kFrameHeader) {
         t_held = nullptr;
-        f->frame.resize(size_t(kFrameHeader + amount));
+        if (f->frame.size() < size_t(kFrameHeader + amount)) // grows once, not zeroed per frame
+            f->frame.resize(size_t(kFrameHeader + amount));
         std::memcpy(f->frame.data() + kFrameHeader, data, size_t(amount));
         return f->real->pMethods->xWrite(
             f->real, f->frame.data(), kFrameHeader + amount, f->heldAt);
@@ -59,8 +61,9 @@ int fileWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 of
     if (const int rc = releaseHeld(); rc != SQLITE_OK)
         return rc;
     if (f->wal && amount == kFrameHeader) {
-        f->frame.assign(static_cast<const unsigned char *>(data),
-            static_cast<const unsigned char *>(data) + kFrameHeader);
+        if (f->frame.size() < size_t(kFrameHeader))
+            f->frame.resize(size_t(kFrameHeader));
+        std::memcpy(f->frame.data(), data, size_t(kFrameHeader));
         f->heldAt = offset;
         t_held = f;
         return SQLITE_OK;
