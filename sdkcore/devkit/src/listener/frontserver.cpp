@@ -6,7 +6,6 @@
 #include <kiket/hmac.h>
 
 #include <QCoreApplication>
-#include <QStringList>
 #include <QTimer>
 
 #include <algorithm>
@@ -16,18 +15,27 @@ namespace kiket::devkit {
 std::pair<QString, QString> deliveryRoute(const HttpRequest &request)
 {
     // "/v/VERSION/webhooks/EVENT" or "/webhooks/EVENT", each part one non-empty segment.
-    const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path()));
-    const QStringList parts = path.split(QLatin1Char('/'));
-    const auto filled = [&parts] {
-        return std::none_of(
-            parts.begin() + 1, parts.end(), [](const QString &part) { return part.isEmpty(); });
-    };
-    if (parts.size() == 5 && parts[1] == QLatin1String("v") && parts[3] == QLatin1String("webhooks")
-        && parts[0].isEmpty() && filled())
-        return { parts[4], parts[2] };
-    if (parts.size() == 3 && parts[1] == QLatin1String("webhooks") && parts[0].isEmpty()
-        && filled())
-        return { parts[2], QString::fromUtf8(request.header("x-kiket-event-version")) };
+    const QByteArray raw = request.path();
+    const QByteArray path = raw.contains('%') ? QByteArray::fromPercentEncoding(raw) : raw;
+    QByteArrayView parts[6]; // one more than a route has
+    qsizetype count = 0;
+    for (qsizetype from = 0; count < 6;) {
+        const qsizetype slash = path.indexOf('/', from);
+        parts[count++]
+            = QByteArrayView(path).sliced(from, (slash < 0 ? path.size() : slash) - from);
+        if (slash < 0)
+            break;
+        from = slash + 1;
+    }
+    // Before the leading slash there is nothing; after it, no part may be empty.
+    const bool filled = parts[0].isEmpty()
+        && std::none_of(
+            parts + 1, parts + count, [](QByteArrayView part) { return part.isEmpty(); });
+    if (count == 5 && parts[1] == "v" && parts[3] == "webhooks" && filled)
+        return { QString::fromUtf8(parts[4]), QString::fromUtf8(parts[2]) };
+    if (count == 3 && parts[1] == "webhooks" && filled)
+        return { QString::fromUtf8(parts[2]),
+            QString::fromUtf8(request.header("x-kiket-event-version")) };
     return {};
 }
 
