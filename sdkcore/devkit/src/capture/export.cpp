@@ -58,13 +58,15 @@ QByteArray redactBody(const QByteArray &body, bool secretsEndpoint)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-HeaderList redactHeaders(HeaderList headers)
+// Passes each header to `change`, which says whether it changed it: the list is only copied
+// (shared with the exchange it came from until then) when one does.
+template<typename Change> void rewriteHeaders(HeaderList &headers, Change change)
 {
-    for (auto &h : headers) {
-        if (isSecretHeader(h.first))
-            h.second = kRedacted.toLatin1();
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        std::pair<QByteArray, QByteArray> header = std::as_const(headers)[i];
+        if (change(header))
+            headers[i] = std::move(header);
     }
-    return headers;
 }
 
 // Secret fields redacted, then the scrubber's values wherever they stand, even where no secret
@@ -73,15 +75,19 @@ Exchange redactedWith(const Exchange &exchange, const Scrubber &scrubber)
 {
     Exchange e = exchange;
     const bool secretsEndpoint = e.target.contains("/secrets");
-    e.requestHeaders = redactHeaders(e.requestHeaders);
-    e.responseHeaders = redactHeaders(e.responseHeaders);
     e.requestBody = redactBody(e.requestBody, secretsEndpoint);
     e.responseBody = redactBody(e.responseBody, secretsEndpoint);
     for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders }) {
-        for (auto &header : *headers) {
-            scrubber.scrub(header.first);
-            scrubber.scrub(header.second);
-        }
+        rewriteHeaders(*headers, [](std::pair<QByteArray, QByteArray> &header) {
+            if (!isSecretHeader(header.first))
+                return false;
+            header.second = QByteArrayLiteral("[redacted]");
+            return true;
+        });
+        rewriteHeaders(*headers, [&scrubber](std::pair<QByteArray, QByteArray> &header) {
+            const bool name = scrubber.scrub(header.first);
+            return scrubber.scrub(header.second) || name;
+        });
     }
     for (QByteArray *text : { &e.method, &e.target, &e.requestBody, &e.responseBody })
         scrubber.scrub(*text);

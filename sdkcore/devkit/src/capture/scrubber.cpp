@@ -50,10 +50,10 @@ Scrubber::Scrubber(const QList<QByteArray> &values, const QByteArray &replacemen
     }
 }
 
-void Scrubber::scrub(QByteArray &text) const
+bool Scrubber::scrub(QByteArray &text) const
 {
     if (m_patterns.isEmpty() || text.size() < kPrefix)
-        return;
+        return false;
     const char *data = text.constData();
     const qsizetype size = text.size();
     QByteArray out;
@@ -82,9 +82,10 @@ void Scrubber::scrub(QByteArray &text) const
         copied = at;
     }
     if (copied == 0)
-        return;
+        return false;
     out.append(data + copied, size - copied);
     text = out;
+    return true;
 }
 
 } // namespace kiket::devkit

@@ -16,7 +16,8 @@ class Scrubber
 {
 public:
     Scrubber(const QList<QByteArray> &values, const QByteArray &replacement);
-    void scrub(QByteArray &text) const;
+    /// Whether it replaced anything; text is left as it was (and shared) when not.
+    bool scrub(QByteArray &text) const;
     bool isEmpty() const { return m_patterns.isEmpty(); }
 
 private:
