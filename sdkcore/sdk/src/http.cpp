@@ -7,20 +7,30 @@
 
 namespace kiket {
 
-QList<QByteArray> headerValues(const HeaderList &headers, const QByteArray &name)
+namespace {
+
+// Lengths first: most header names differ in length from the one looked for.
+bool sameName(const QByteArray &header, QByteArrayView name)
+{
+    return header.size() == name.size() && header.compare(name, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name)
 {
     QList<QByteArray> out;
     for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(h.first, name))
             out.append(h.second);
     }
     return out;
 }
 
-QByteArray headerValue(const HeaderList &headers, const QByteArray &name)
+QByteArray headerValue(const HeaderList &headers, QByteArrayView name)
 {
     for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(h.first, name))
             return h.second;
     }
     return {};

@@ -13,9 +13,9 @@ namespace kiket {
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 /// All values of a header, compared case-insensitively, in order.
-QList<QByteArray> headerValues(const HeaderList &headers, const QByteArray &name);
+QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name);
 /// The first value of a header, or an empty array.
-QByteArray headerValue(const HeaderList &headers, const QByteArray &name);
+QByteArray headerValue(const HeaderList &headers, QByteArrayView name);
 
 /// One HTTP request as received: nothing decoded, nothing re-ordered.
 struct HttpRequest
@@ -31,7 +31,7 @@ struct HttpRequest
     /// The raw query part of the target, without "?".
     QByteArray query() const;
     /// First value of a header, case-insensitive.
-    QByteArray header(const QByteArray &name) const { return headerValue(headers, name); }
+    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
 };
 
 /// One HTTP response; the server adds Content-Length and Connection itself.
@@ -48,7 +48,7 @@ struct HttpResponse
     /// `{"error": message}` with the given status.
     static HttpResponse error(int status, const QString &message);
     /// First value of a header, case-insensitive.
-    QByteArray header(const QByteArray &name) const { return headerValue(headers, name); }
+    QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
     /// The body parsed as a JSON object (empty when it is not one).
     QJsonObject jsonObject() const;
 };
