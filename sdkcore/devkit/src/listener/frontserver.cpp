@@ -118,9 +118,13 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
             HttpResponse response = r.response;
             // The listener frames its own answer: the extension's framing headers do not apply.
             response.headers.removeIf([](const auto &h) {
-                static const QList<QByteArray> framing { "transfer-encoding", "content-length",
-                    "connection", "keep-alive" };
-                return framing.contains(h.first.toLower());
+                for (const QByteArrayView framing :
+                    { "transfer-encoding", "content-length", "connection", "keep-alive" }) {
+                    if (h.first.size() == framing.size()
+                        && h.first.compare(framing, Qt::CaseInsensitive) == 0)
+                        return true;
+                }
+                return false;
             });
             if (response.status == 0 && !r.timedOut) {
                 // Nothing listens yet (a new extension, a crash): a canned answer stands in.
