@@ -141,6 +141,10 @@ private slots:
             << QByteArray("may not carry Content-Length");
         QTest::newRow("bare LF") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\n\r\n{}"
                 + hidden << QByteArray("LF alone");
+        // CR LF CR and then not LF: no blank line yet, and a CR alone.
+        QTest::newRow("CR alone after a line") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: "
+                                                  "2\r\n\rX: 1\r\n\r\n{}"
+                + hidden << QByteArray("CR alone");
     }
 
     void requestSmugglingClassesAreRefused()

@@ -4,6 +4,7 @@
 #include <QByteArrayView>
 
 #include <algorithm>
+#include <cstring>
 
 namespace kiket::http {
 
@@ -39,6 +40,22 @@ inline bool hasControl(QByteArrayView text, bool allowTab)
 inline bool breaksCrlf(char previous, char c)
 {
     return (previous == '\r') != (c == '\n');
+}
+
+/// Where the first CRLF CRLF at or after `from` begins (the end of a head), or -1. Looking for
+/// each CR with memchr is several times faster than QByteArrayView::indexOf's hashed search.
+inline qsizetype findHeadEnd(QByteArrayView data, qsizetype from)
+{
+    const char *begin = data.data();
+    const char *end = begin + data.size();
+    for (const char *p = begin + std::max<qsizetype>(from, 0); end - p >= 4; ++p) {
+        p = static_cast<const char *>(std::memchr(p, '\r', size_t(end - p - 3)));
+        if (!p)
+            return -1;
+        if (p[1] == '\n' && p[2] == '\r' && p[3] == '\n')
+            return p - begin;
+    }
+    return -1;
 }
 
 /// "name: value" with a token for a name and no control character in the value.

@@ -214,7 +214,7 @@ RequestParser::Status RequestParser::readHead(QByteArrayView *data)
 RequestParser::Status RequestParser::judgeHead(QByteArrayView seen, qsizetype from, qsizetype *end)
 {
     const qint64 cap = m_limits.maxHeaderBytes;
-    const qsizetype found = seen.indexOf("\r\n\r\n", qMax<qsizetype>(0, from - 3));
+    const qsizetype found = http::findHeadEnd(seen, from - 3);
     const bool fits = found >= 0 && found + 4 <= cap;
     // Up to the CRLF that ends the last line, so a CR just before it is judged too; past the cap,
     // up to the byte that passes it.

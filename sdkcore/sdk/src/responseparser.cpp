@@ -1,5 +1,7 @@
 #include "responseparser.h"
 
+#include "httpsyntax.h"
+
 namespace kiket {
 
 namespace {
@@ -46,7 +48,7 @@ AnswerState parseResponse(const QByteArray &data, bool closed, HttpResponse *out
     AnswerProgress &p = progress ? *progress : fresh;
     if (p.bodyStart < 0) {
         // Search only the bytes that came since, and the three before them ("\r\n\r" + "\n").
-        const qsizetype headEnd = data.indexOf("\r\n\r\n", qMax<qsizetype>(0, p.headSearched - 3));
+        const qsizetype headEnd = http::findHeadEnd(data, p.headSearched - 3);
         if (headEnd < 0) {
             p.headSearched = data.size();
             if (data.size() > kMaxAnswerHeadBytes)
