@@ -11,6 +11,8 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <string_view>
 
 namespace kiket::devkit {
@@ -288,25 +290,32 @@ namespace {
 // same as they always have.
 void appendNdjsonLine(QByteArray &out, const Exchange &e)
 {
-    const auto text = [&out](const char *key, QByteArrayView bytes, TextBytes encoding) {
-        out += '"';
-        out += key;
-        out += "\":";
-        appendJsonString(out, bytes, encoding);
-        out += ',';
+    // `"key":` in one write: appending its three pieces went through QByteArray::insert each.
+    const auto key = [&out](std::string_view name) {
+        const qsizetype at = out.size();
+        out.resize(at + qsizetype(name.size()) + 3);
+        char *w = out.data() + at;
+        *w++ = '"';
+        std::memcpy(w, name.data(), name.size());
+        std::memcpy(w + name.size(), "\":", 2);
     };
-    const auto string = [&text](const char *key, const QString &value) {
-        text(key, value.toUtf8(), TextBytes::Utf8);
+    const auto text
+        = [&out, &key](std::string_view name, QByteArrayView bytes, TextBytes encoding) {
+              key(name);
+              appendJsonString(out, bytes, encoding);
+              out += ',';
+          };
+    const auto string = [&text](std::string_view name, const QString &value) {
+        text(name, value.toUtf8(), TextBytes::Utf8);
     };
-    const auto number = [&out](const char *key, qint64 value) {
-        out += '"';
-        out += key;
-        out += "\":";
-        out += QByteArray::number(value);
-        out += ',';
+    const auto number = [&out, &key](std::string_view name, qint64 value) {
+        key(name);
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+        out.append(digits, end - digits).append(',');
     };
-    const auto body = [&text](const char *key, const QByteArray &bytes) {
-        text(key, bodyText(bytes).first, TextBytes::Utf8);
+    const auto body = [&text](std::string_view name, const QByteArray &bytes) {
+        text(name, bodyText(bytes).first, TextBytes::Utf8);
     };
     const bool log = e.kind == ExchangeKind::Log; // a line the extension printed
     out += '{';
@@ -323,7 +332,8 @@ void appendNdjsonLine(QByteArray &out, const Exchange &e)
     number("replay_of", e.replayOf);
     body("request_body", e.requestBody);
     body("response_body", e.responseBody);
-    out += "\"started\":\"";
+    key("started");
+    out += '"';
     appendIsoUtc(out, e.started);
     out += "\",";
     number("status", e.status);
@@ -332,7 +342,7 @@ void appendNdjsonLine(QByteArray &out, const Exchange &e)
     text("target", e.target, TextBytes::Latin1);
     if (log)
         string("text", e.note);
-    out += "\"timings\":";
+    key("timings");
     appendJsonObject(out, e.timings);
     out += ',';
     string("version", e.version);
