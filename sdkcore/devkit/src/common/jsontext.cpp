@@ -33,18 +33,21 @@ constexpr EscapedSizes kEscapedSizes;
 
 } // namespace
 
-void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
+qsizetype jsonStringSize(QByteArrayView bytes, TextBytes encoding)
 {
-    static const char hex[] = "0123456789abcdef";
-    // Measured first, then written in place: one allocation however many escapes there are.
     const unsigned char *sizes
         = encoding == TextBytes::Latin1 ? kEscapedSizes.latin1 : kEscapedSizes.utf8;
     qsizetype size = 2;
     for (const char c : bytes)
         size += sizes[static_cast<unsigned char>(c)];
-    const qsizetype at = out.size();
-    out.resize(at + size);
-    char *w = out.data() + at;
+    return size;
+}
+
+char *writeJsonString(char *w, QByteArrayView bytes, TextBytes encoding, qsizetype size)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *sizes
+        = encoding == TextBytes::Latin1 ? kEscapedSizes.latin1 : kEscapedSizes.utf8;
     *w++ = '"';
     if (size == bytes.size() + 2) { // nothing to escape
         std::memcpy(w, bytes.data(), size_t(bytes.size()));
@@ -73,7 +76,17 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
             }
         }
     }
-    *w = '"';
+    *w++ = '"';
+    return w;
+}
+
+void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
+{
+    // Measured first, then written in place: one allocation however many escapes there are.
+    const qsizetype size = jsonStringSize(bytes, encoding);
+    const qsizetype at = out.size();
+    out.resize(at + size);
+    writeJsonString(out.data() + at, bytes, encoding, size);
 }
 
 void appendJsonObject(QByteArray &out, const QJsonObject &object)

@@ -14,6 +14,11 @@ enum class TextBytes { Utf8, Latin1 };
 /// Appends bytes as a JSON string, quotes included: `"` and `\` escaped, control characters as
 /// \u00XX. UTF-8 bytes (which must be valid) pass through; each Latin-1 byte becomes one character.
 void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding);
+/// The bytes appendJsonString() writes for these, quotes included.
+qsizetype jsonStringSize(QByteArrayView bytes, TextBytes encoding);
+/// Writes what appendJsonString() appends at w, which has room for `size` bytes (from
+/// jsonStringSize()); returns the end.
+char *writeJsonString(char *w, QByteArrayView bytes, TextBytes encoding, qsizetype size);
 
 /// Appends an object as QJsonDocument's compact form writes it, without building that document
 /// when every value is a number (an exchange's timings).
