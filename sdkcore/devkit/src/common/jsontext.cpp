@@ -50,7 +50,8 @@ char *writeJsonString(char *w, QByteArrayView bytes, TextBytes encoding, qsizety
         = encoding == TextBytes::Latin1 ? kEscapedSizes.latin1 : kEscapedSizes.utf8;
     *w++ = '"';
     if (size == bytes.size() + 2) { // nothing to escape
-        std::memcpy(w, bytes.data(), size_t(bytes.size()));
+        if (!bytes.isEmpty()) // a null array's data() is null, which memcpy may not take
+            std::memcpy(w, bytes.data(), size_t(bytes.size()));
         w += bytes.size();
     } else {
         for (const char c : bytes) {
