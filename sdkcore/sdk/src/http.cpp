@@ -1,5 +1,6 @@
 #include "kiket/http.h"
 
+#include "httpsyntax.h"
 #include "jsontext.h"
 #include "synchttp.h"
 
@@ -7,21 +8,11 @@
 
 namespace kiket {
 
-namespace {
-
-// Lengths first: most header names differ in length from the one looked for.
-bool sameName(const QByteArray &header, QByteArrayView name)
-{
-    return header.size() == name.size() && header.compare(name, Qt::CaseInsensitive) == 0;
-}
-
-} // namespace
-
 QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name)
 {
     QList<QByteArray> out;
     for (const auto &h : headers) {
-        if (sameName(h.first, name))
+        if (http::sameFieldName(h.first, name))
             out.append(h.second);
     }
     return out;
@@ -30,7 +21,7 @@ QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name)
 QByteArray headerValue(const HeaderList &headers, QByteArrayView name)
 {
     for (const auto &h : headers) {
-        if (sameName(h.first, name))
+        if (http::sameFieldName(h.first, name))
             return h.second;
     }
     return {};

@@ -42,6 +42,13 @@ inline bool breaksCrlf(char previous, char c)
     return (previous == '\r') != (c == '\n');
 }
 
+/// Whether two field names are the same (case-insensitive); lengths are compared first, since
+/// most names differ in length from the one looked for.
+inline bool sameFieldName(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
 /// Where the first CRLF CRLF at or after `from` begins (the end of a head), or -1. Looking for
 /// each CR with memchr is several times faster than QByteArrayView::indexOf's hashed search.
 inline qsizetype findHeadEnd(QByteArrayView data, qsizetype from)

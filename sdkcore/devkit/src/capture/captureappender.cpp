@@ -7,6 +7,8 @@
 
 #include <QVarLengthArray>
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 namespace kiket::devkit {

@@ -1,6 +1,7 @@
 #include "kiket/devkit/capture/export.h"
 
 #include "common/jsontext.h"
+#include "httpsyntax.h"
 #include "scrubber.h"
 
 #include <kiket/http.h>
@@ -20,6 +21,7 @@ namespace kiket::devkit {
 namespace {
 
 const QString kRedacted = QStringLiteral("[redacted]");
+const QByteArray kRedactedBytes = kRedacted.toLatin1();
 
 // Whether a body may hold a field that redaction looks at. One that cannot is neither parsed nor
 // rewritten: it is exported as it came. A key spelled with \u escapes counts as a maybe.
@@ -80,15 +82,12 @@ Exchange redactedWith(const Exchange &exchange, const Scrubber &scrubber)
     e.requestBody = redactBody(e.requestBody, secretsEndpoint);
     e.responseBody = redactBody(e.responseBody, secretsEndpoint);
     for (HeaderList *headers : { &e.requestHeaders, &e.responseHeaders }) {
-        rewriteHeaders(*headers, [](std::pair<QByteArray, QByteArray> &header) {
-            if (!isSecretHeader(header.first))
-                return false;
-            header.second = QByteArrayLiteral("[redacted]");
-            return true;
-        });
         rewriteHeaders(*headers, [&scrubber](std::pair<QByteArray, QByteArray> &header) {
+            const bool secret = isSecretHeader(header.first);
+            if (secret)
+                header.second = kRedactedBytes;
             const bool name = scrubber.scrub(header.first);
-            return scrubber.scrub(header.second) || name;
+            return scrubber.scrub(header.second) || name || secret;
         });
     }
     for (QByteArray *text : { &e.method, &e.target, &e.requestBody, &e.responseBody })
@@ -104,7 +103,7 @@ QList<Exchange> prepared(const QList<Exchange> &exchanges, const ExportOptions &
     QList<QByteArray> values;
     for (const Exchange &e : exchanges)
         values += secretValuesOf(e);
-    const Scrubber scrubber(values, kRedacted.toLatin1());
+    const Scrubber scrubber(values, kRedactedBytes);
     QList<Exchange> out;
     for (const Exchange &e : exchanges)
         out.append(redactedWith(e, scrubber));
@@ -198,9 +197,8 @@ bool isSecretHeader(const QByteArray &name)
 {
     static constexpr QByteArrayView names[] = { "x-kiket-signature", "x-kiket-runtime-token",
         "x-runtime-token", "authorization", "x-kiket-api-key", "cookie", "set-cookie" };
-    return std::any_of(std::begin(names), std::end(names), [&name](QByteArrayView secret) {
-        return name.size() == secret.size() && name.compare(secret, Qt::CaseInsensitive) == 0;
-    });
+    return std::any_of(std::begin(names), std::end(names),
+        [&name](QByteArrayView secret) { return http::sameFieldName(name, secret); });
 }
 
 bool isSecretJsonPath(const QString &path, bool secretsEndpoint)
@@ -248,14 +246,14 @@ QList<QByteArray> secretValuesOf(const Exchange &e)
                           .toUtf8();
         }
     }
-    values.removeIf([](const QByteArray &v) { return v.size() < 8 || v == kRedacted.toLatin1(); });
+    values.removeIf([](const QByteArray &v) { return v.size() < 8 || v == kRedactedBytes; });
     longestFirst(values);
     return values;
 }
 
 Exchange redacted(const Exchange &exchange, const QList<QByteArray> &also)
 {
-    return redactedWith(exchange, Scrubber(secretValuesOf(exchange) + also, kRedacted.toLatin1()));
+    return redactedWith(exchange, Scrubber(secretValuesOf(exchange) + also, kRedactedBytes));
 }
 
 QString requestUrl(const Exchange &e, const ExportOptions &options)

@@ -1,6 +1,7 @@
 #include "frontserver.h"
 
 #include "forwarder.h"
+#include "httpsyntax.h"
 #include "refusalcapture.h"
 
 #include <kiket/hmac.h>
@@ -118,13 +119,10 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
             HttpResponse response = r.response;
             // The listener frames its own answer: the extension's framing headers do not apply.
             response.headers.removeIf([](const auto &h) {
-                for (const QByteArrayView framing :
-                    { "transfer-encoding", "content-length", "connection", "keep-alive" }) {
-                    if (h.first.size() == framing.size()
-                        && h.first.compare(framing, Qt::CaseInsensitive) == 0)
-                        return true;
-                }
-                return false;
+                const QByteArrayView framing[]
+                    = { "transfer-encoding", "content-length", "connection", "keep-alive" };
+                return std::any_of(std::begin(framing), std::end(framing),
+                    [&h](QByteArrayView name) { return http::sameFieldName(h.first, name); });
             });
             if (response.status == 0 && !r.timedOut) {
                 // Nothing listens yet (a new extension, a crash): a canned answer stands in.
