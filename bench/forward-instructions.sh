@@ -29,27 +29,13 @@ case $which in
     python) command=(python3 "$here/extensions/stdlib-server.py") ;;
     *) echo "usage: bench/forward-instructions.sh [BUILD_DIR] [express|python]" >&2; exit 2 ;;
 esac
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/f/.kiket"
-cp "$here/../examples/python-extension/extension.yaml" "$work/f/"
-{
-    echo "handler: forward"
-    printf 'command: [%s]\n' "$(printf '"%s", ' "${command[@]}" | sed 's/, $//')"
-    echo "port: $port"
-    echo "health_path: /health"
-} >"$work/f/.kiket/workbench.yaml"
+port=$(free_port)
+forward_folder "$work/f" "$port" "${command[@]}"
 KIKET_WEBHOOK_SECRET=$secret valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.%p" \
     "$workbench" serve "$work/f" --port 0 --sandbox-port 0 ${SERVE_ARGS:-} \
     >"$work/serve.ndjson" 2>"$work/serve.log" &
 serve_pid=$!
-listener=
-for _ in $(seq 600); do
-    listener=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.log")
-    [ -n "$listener" ] && curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-    kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.log"; echo "serve stopped" >&2; exit 1; }
-    sleep 0.1
-done
-[ -n "$listener" ] || { echo "serve did not start listening" >&2; exit 1; }
+listener=$(serve_listener "$work/serve.log" "$port" "$serve_pid")
 send() { # send SECONDS -> wrk output
     local ts sig
     read -r ts sig < <(sign "$secret" "$body")

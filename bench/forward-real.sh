@@ -42,7 +42,6 @@ stop_serve() { # SIGTERM; a serve still running 30 s later is reported and kille
 }
 trap 'stop_serve; stop_nginx; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 
@@ -126,24 +125,12 @@ bench_server() {
     local name=$1; shift
     local folder=$work/$name port
     port=$(free_port)
-    mkdir -p "$folder/.kiket"
-    cp "$here/../examples/python-extension/extension.yaml" "$folder/"
-    {
-        echo "handler: forward"
-        printf 'command: [%s]\n' "$(printf '"%s", ' "$@" | sed 's/, $//')"
-        echo "port: $port"
-        echo "health_path: /health"
-    } >"$folder/.kiket/workbench.yaml"
+    forward_folder "$folder" "$port" "$@"
     KIKET_WEBHOOK_SECRET=$secret "$workbench" serve "$folder" --port 0 --sandbox-port 0 \
         ${SERVE_ARGS:-} >"$work/$name.ndjson" 2>"$work/$name.log" &
     serve_pid=$!
-    local listener=
-    for _ in $(seq 600); do
-        listener=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/$name.log")
-        [ -n "$listener" ] && curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-        kill -0 "$serve_pid" 2>/dev/null || { cat "$work/$name.log"; echo "serve stopped" >&2; exit 1; }
-        sleep 0.1
-    done
+    local listener
+    listener=$(serve_listener "$work/$name.log" "$port" "$serve_pid") || exit 1
     start_nginx "$port"
     echo "== $name: $* (port $port), through serve on $listener${proxy:+, through nginx on $proxy};" \
         "$rounds alternating rounds of ${duration}s, medians"

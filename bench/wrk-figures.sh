@@ -1,5 +1,5 @@
-# Shell helpers shared by the benchmark scripts (sourced): signing a body, reading wrk's figures
-# and taking medians over rounds.
+# Shell helpers shared by the benchmark scripts (sourced): signing a body, reading wrk's figures,
+# taking medians over rounds, and an extension folder for serve in forward mode.
 
 sign() { # sign SECRET BODY -> "timestamp signature"
     local ts; ts=$(date +%s)
@@ -15,4 +15,30 @@ figures() { # figures WRK_OUTPUT -> "rps p50_us p99_us non2xx"
 median() { # median COLUMN ROWS... (numeric sort on the column, unit suffix kept)
     local col=$1; shift
     printf '%s\n' "$@" | awk -v c="$col" '{print $c}' | sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+forward_folder() { # forward_folder FOLDER PORT COMMAND...: an extension folder serve forwards to
+    local folder=$1 port=$2; shift 2
+    mkdir -p "$folder/.kiket"
+    cp "$(dirname "${BASH_SOURCE[0]}")/../examples/python-extension/extension.yaml" "$folder/"
+    {
+        echo "handler: forward"
+        printf 'command: [%s]\n' "$(printf '"%s", ' "$@" | sed 's/, $//')"
+        echo "port: $port"
+        echo "health_path: /health"
+    } >"$folder/.kiket/workbench.yaml"
+}
+
+serve_listener() { # serve_listener LOG PORT PID -> the port serve listens on, once the extension answers
+    local listener=
+    for _ in $(seq 600); do
+        listener=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$1")
+        [ -n "$listener" ] && curl -sf "http://127.0.0.1:$2/health" >/dev/null && break
+        kill -0 "$3" 2>/dev/null || { cat "$1" >&2; echo "serve stopped" >&2; return 1; }
+        sleep 0.1
+    done
+    [ -n "$listener" ] || { echo "serve did not start listening" >&2; return 1; }
+    echo "$listener"
 }
