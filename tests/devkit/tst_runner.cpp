@@ -12,6 +12,8 @@
 #include "../support.h"
 
 #include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace kiket::devkit;
 
@@ -138,6 +140,12 @@ private slots:
     {
         QTemporaryDir folder;
         QDir(folder.path()).mkpath("build");
+        // Standard output goes to a file in the folder, as with `serve FOLDER > FOLDER/out.ndjson`.
+        const int output = ::open(QFile::encodeName(folder.filePath("out.ndjson")).constData(),
+            O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        QVERIFY(output >= 0);
+        const int savedStdout = ::dup(1);
+        ::dup2(output, 1);
         RunnerOptions o = tiny();
         o.watchFolder = folder.path();
         o.watchQuietMs = 100;
@@ -150,6 +158,13 @@ private slots:
             QVERIFY(out.open(QIODevice::WriteOnly));
             out.write("x");
         }
+        for (int i = 0; i < 4; ++i) { // nor is what this process prints
+            QCOMPARE(::write(1, "{}\n", 3), ssize_t(3));
+            QTest::qWait(100);
+        }
+        ::dup2(savedStdout, 1);
+        ::close(savedStdout);
+        ::close(output);
         QTest::qWait(400);
         QCOMPARE(runner.restarts(), 0);
         {

@@ -1,6 +1,9 @@
 #include "treewatch.h"
 
 #include <QDir>
+#include <QFile>
+
+#include <sys/stat.h>
 
 namespace kiket::devkit {
 
@@ -15,6 +18,28 @@ bool ignored(const QString &name)
         QStringLiteral("venv"), QStringLiteral(".bundle"), QStringLiteral(".pytest_cache") };
     return names.contains(name) || name.startsWith(QLatin1String("build"))
         || name.startsWith(QLatin1String("cmake-build"));
+}
+
+// The regular files this process writes its standard output and error to: `serve FOLDER >
+// FOLDER/out.ndjson` would otherwise restart the extension with every line it prints.
+QList<std::pair<dev_t, ino_t>> ownOutputs()
+{
+    QList<std::pair<dev_t, ino_t>> files;
+    for (const int fd : { 1, 2 }) {
+        struct stat st = {};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            files.append({ st.st_dev, st.st_ino });
+    }
+    return files;
+}
+
+bool isOwnOutput(const QFileInfo &entry, const QList<std::pair<dev_t, ino_t>> &outputs)
+{
+    if (outputs.isEmpty() || !entry.isFile())
+        return false;
+    struct stat st = {};
+    return ::stat(QFile::encodeName(entry.filePath()).constData(), &st) == 0
+        && outputs.contains(std::pair { st.st_dev, st.st_ino });
 }
 
 } // namespace
@@ -37,6 +62,7 @@ TreeWatch::TreeWatch(const QString &folder, int quietMs, std::function<void()> o
 
 void TreeWatch::rescan()
 {
+    const auto outputs = ownOutputs();
     QStringList paths { m_folder };
     QList<QString> pending { m_folder };
     while (!pending.isEmpty() && paths.size() < kMaxPaths) {
@@ -44,7 +70,7 @@ void TreeWatch::rescan()
         const auto entries
             = dir.entryInfoList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot | QDir::Hidden);
         for (const QFileInfo &entry : entries) {
-            if (ignored(entry.fileName()) || entry.isSymLink())
+            if (ignored(entry.fileName()) || entry.isSymLink() || isOwnOutput(entry, outputs))
                 continue;
             paths << entry.filePath();
             if (entry.isDir())

@@ -8,7 +8,8 @@
 namespace kiket::devkit {
 
 /// Calls back once files under a folder have changed and then stayed quiet for a moment. Skips
-/// .git, .kiket, build folders, node_modules, Python caches and virtual environments.
+/// .git, .kiket, build folders, node_modules, Python caches, virtual environments and the files
+/// this process's standard output and error go to.
 class TreeWatch
 {
 public:
