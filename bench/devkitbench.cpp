@@ -45,7 +45,7 @@ Exchange sampleExchange(int bytes)
     e.event = QStringLiteral("issue.created");
     e.version = QStringLiteral("v1");
     e.handlerKind = QStringLiteral("in-process");
-    e.timings = { { QStringLiteral("handler"), 0.4 }, { QStringLiteral("total"), 0.9 } };
+    e.timings = { { StageTimes::Handler, 0.4 }, { StageTimes::Total, 0.9 } };
     return e;
 }
 

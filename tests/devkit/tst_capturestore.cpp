@@ -24,7 +24,7 @@ Exchange sample(const QByteArray &body = "{\"issue\":{\"id\":\"1\"}}")
     e.kind = ExchangeKind::Delivery;
     e.started = QDateTime::fromMSecsSinceEpoch(1'800'000'000'123, Qt::UTC);
     e.finished = e.started.addMSecs(7);
-    e.timings = { { "auth", 0.2 }, { "handler", 5.1 } };
+    e.timings = { { StageTimes::Auth, 0.2 }, { StageTimes::Handler, 5.1 } };
     e.method = "POST";
     e.target = "/v/1/webhooks/issue.created?x=%2F";
     // Names keep their case, repeats their order; values may hold JSON's special characters and

@@ -1,7 +1,7 @@
 // Exports of captured exchanges: HAR 1.2 fields, NDJSON, cURL, fixtures, and secrets redacted by
 // default.
-#include <kiket/devkit/delivery/eventcatalogue.h>
 #include <kiket/devkit/capture/export.h>
+#include <kiket/devkit/delivery/eventcatalogue.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -144,7 +144,7 @@ private slots:
         odd.parentId = 1'234'567'890'123;
         odd.replayOf = 9;
         odd.status = 502;
-        odd.timings = { { QStringLiteral("upstream"), 0.734 }, { QStringLiteral("total"), 12.0 } };
+        odd.timings = { { StageTimes::Upstream, 0.734 }, { StageTimes::Total, 12.0 } };
         Exchange log = odd;
         log.kind = ExchangeKind::Log;
         log.error.clear();
@@ -160,7 +160,7 @@ private slots:
                 { QStringLiteral("version"), r.version }, { QStringLiteral("auth"), r.authCause },
                 { QStringLiteral("parent_id"), r.parentId },
                 { QStringLiteral("replay_of"), r.replayOf },
-                { QStringLiteral("timings"), r.timings } };
+                { QStringLiteral("timings"), r.timings.toJsonObject() } };
             for (const auto &[key, body] : { std::pair { "request_body", r.requestBody },
                      std::pair { "response_body", r.responseBody } })
                 expected.insert(QLatin1String(key),

@@ -1,6 +1,9 @@
 // The JSON and time writers that capture and printing use instead of QJsonDocument and
-// QDateTime::toString: the same text as those, for the values exchanges carry and the odd ones.
+// QDateTime::toString, and an exchange's stage times: the same text as those, for the values
+// exchanges carry and the odd ones.
 #include "common/jsontext.h"
+
+#include <kiket/devkit/capture/exchange.h>
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -53,29 +56,45 @@ private slots:
         QCOMPARE(out, QByteArray("x\"q\\\"b\\\\n\\u000ac\\u0001\xc3\xa9\""));
     }
 
-    void objectsReadAsQJsonDocumentWritesThem_data()
+    void numbersReadAsQJsonDocumentWritesThem_data()
     {
-        QTest::addColumn<QJsonObject>("object");
-        QTest::newRow("empty") << QJsonObject {};
-        QTest::newRow("whole milliseconds")
-            << QJsonObject { { "total", 12 }, { "handler", 0 }, { "forward", qint64(86400000) } };
-        QTest::newRow("fractions") << QJsonObject { { "a", 0.1 }, { "b", 1.5 }, { "c", 1e-7 },
-            { "d", 123456.789 }, { "e", -2.25 }, { "f", 1.0 / 3 } };
-        QTest::newRow("large") << QJsonObject { { "a", 1e20 }, { "b", 9007199254740993.0 },
-            { "c", -1e15 }, { "d", 999999999999999.0 }, { "e", 1.8e19 }, { "f", 0x1p62 } };
-        QTest::newRow("keys to escape") << QJsonObject { { "a\"b", 1 }, { "é\n", 2 } };
-        QTest::newRow("not all numbers")
-            << QJsonObject { { "total", 3 }, { "note", "slow" }, { "list", QJsonArray { 1 } } };
-        QTest::newRow("infinite") << QJsonObject { { "a",
-            std::numeric_limits<double>::infinity() } };
+        QTest::addColumn<double>("number");
+        const double numbers[] = { 0, 12, 86400000, -3, 0.1, 1.5, 1e-7, 123456.789, -2.25, 1.0 / 3,
+            1e20, 9007199254740993.0, -1e15, 999999999999999.0, 1.8e19, 0x1p62, 0x1p63,
+            std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN() };
+        for (const double n : numbers)
+            QTest::newRow(QByteArray::number(n, 'g', 17).constData()) << n;
     }
 
-    void objectsReadAsQJsonDocumentWritesThem()
+    void numbersReadAsQJsonDocumentWritesThem()
     {
-        QFETCH(QJsonObject, object);
-        QByteArray out = "x";
-        appendJsonObject(out, object);
-        QCOMPARE(out, "x" + QJsonDocument(object).toJson(QJsonDocument::Compact));
+        QFETCH(double, number);
+        QByteArray out = "[";
+        appendJsonNumber(out, number);
+        out += ']';
+        QCOMPARE(out, QJsonDocument(QJsonArray { number }).toJson(QJsonDocument::Compact));
+    }
+
+    void stageTimesReadAsQJsonDocumentWritesThem()
+    {
+        const StageTimes none;
+        StageTimes all;
+        for (int i = 0; i < StageTimes::Count; ++i)
+            all.set(StageTimes::Stage(i), i * 1.25);
+        const StageTimes some { { StageTimes::Upstream, 0.734 }, { StageTimes::Total, 12 },
+            { StageTimes::Auth, 0 } };
+        for (const StageTimes &times : { none, all, some }) {
+            QByteArray out = "x";
+            times.appendJson(out);
+            const QJsonObject object = times.toJsonObject();
+            QCOMPARE(out, "x" + QJsonDocument(object).toJson(QJsonDocument::Compact));
+            QCOMPARE(StageTimes::fromJsonObject(object), times);
+        }
+        QCOMPARE(some.toJsonObject().keys(), QStringList({ "auth", "total", "upstream" }));
+        // What is not a stage's time is left out when read.
+        const QJsonObject odd { { "total", 3 }, { "note", "slow" }, { "auth", "x" },
+            { "upstream", QJsonArray { 1 } } };
+        QCOMPARE(StageTimes::fromJsonObject(odd), StageTimes({ { StageTimes::Total, 3 } }));
     }
 
     void timesReadAsQDateTimeWritesThem_data()

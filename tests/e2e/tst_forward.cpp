@@ -160,7 +160,7 @@ private slots:
         QCOMPARE(captured.version, QStringLiteral("v1"));
         QCOMPARE(captured.authCause, QStringLiteral("ok"));
         QCOMPARE(captured.note, QStringLiteral("forwarded byte-exact"));
-        QVERIFY(captured.timings.contains("upstream"));
+        QVERIFY(captured.timings.has(StageTimes::Upstream));
     }
 
     // One connection to the extension serves delivery after delivery; when the extension closes
@@ -312,8 +312,8 @@ private slots:
         QCOMPARE(answer.body, QByteArray(R"({"queued":true})"));
         Exchange captured = m_captures->load().last();
         QCOMPARE(captured.handlerKind, QStringLiteral("canned"));
-        QCOMPARE(captured.timings["delay"].toInt(), 150);
-        QVERIFY(captured.timings["total"].toDouble() >= 150);
+        QCOMPARE(captured.timings.ms(StageTimes::Delay), 150);
+        QVERIFY(captured.timings.ms(StageTimes::Total) >= 150);
 
         answer = testing::send(port, delivery("issue.deleted"));
         QCOMPARE(answer.status, 404);

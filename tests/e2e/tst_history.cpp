@@ -64,7 +64,7 @@ private slots:
         QStringList endpoints;
         for (const Exchange &child : store()->children(m_delivery)) {
             endpoints << child.event;
-            QVERIFY(child.timings.contains("handled"));
+            QVERIFY(child.timings.has(StageTimes::Handled));
             QVERIFY(child.started.isValid() && child.finished >= child.started);
         }
         QVERIFY(endpoints.contains("events.log"));
@@ -232,8 +232,8 @@ private slots:
         // Written to a file, revealed secrets are the owner's alone.
         const QString revealed = m_folder.filePath("revealed.har");
         QCOMPARE(workbench({ "export", "--har", revealed, "--reveal-secrets" }).code, 0);
-        const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther
-            | QFileDevice::WriteOther;
+        const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+            | QFileDevice::ReadOther | QFileDevice::WriteOther;
         QCOMPARE(QFileInfo(revealed).permissions() & others, QFileDevice::Permissions());
         // Usage errors.
         QCOMPARE(workbench({ "export", "-" }).code, 2);

@@ -109,16 +109,17 @@ private slots:
         QCOMPARE(all[0].event, QStringLiteral("issue.created"));
         QCOMPARE(all[0].version, QStringLiteral("v1"));
         QCOMPARE(all[0].handlerKind, QStringLiteral("in-process"));
-        for (const char *stage : { "parse", "auth", "route", "handler", "total" })
-            QVERIFY2(all[0].timings.contains(QLatin1String(stage)), stage);
+        for (const auto stage : { StageTimes::Parse, StageTimes::Auth, StageTimes::Route,
+                 StageTimes::Handler, StageTimes::Total })
+            QVERIFY2(all[0].timings.has(stage), StageTimes::name(stage).data());
         QVERIFY(all[0].requestBody.contains("Captured"));
         QCOMPARE(all[0].responseBody, QByteArray(R"({"ok":true})"));
         QCOMPARE(all[1].authCause, QStringLiteral("header-missing"));
         QCOMPARE(all[2].authCause, QStringLiteral("stale"));
         QVERIFY(all[2].authDetail.contains("replayed verbatim"));
-        QVERIFY(!all[1].timings.contains("handler"));
-        QVERIFY(!all[1].timings.contains("route")); // stopped at auth
-        QVERIFY(all[1].timings.contains("auth"));
+        QVERIFY(!all[1].timings.has(StageTimes::Handler));
+        QVERIFY(!all[1].timings.has(StageTimes::Route)); // stopped at auth
+        QVERIFY(all[1].timings.has(StageTimes::Auth));
 
         // The history is there when the folder is opened again.
         captures.reset();

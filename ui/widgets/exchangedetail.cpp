@@ -18,28 +18,26 @@ using devkit::Exchange;
 
 namespace { // The stages as bars on one scale (the total, or the longest stage), in the order they
             // run.
-QString stageTimeline(const QJsonObject &timings, const QColor &colour)
+QString stageTimeline(const devkit::StageTimes &timings, const QColor &colour)
 {
+    using devkit::StageTimes;
     constexpr int kBarPixels = 240;
-    QStringList order { QStringLiteral("parse"), QStringLiteral("auth"), QStringLiteral("route"),
-        QStringLiteral("handler"), QStringLiteral("handled"), QStringLiteral("total") };
-    for (const QString &key : timings.keys()) {
-        if (!order.contains(key))
-            order.insert(order.size() - 1, key);
-    }
+    const StageTimes::Stage order[]
+        = { StageTimes::Parse, StageTimes::Auth, StageTimes::Route, StageTimes::Handler,
+              StageTimes::Handled, StageTimes::Delay, StageTimes::Upstream, StageTimes::Total };
     double scale = 0;
-    for (const QString &key : order)
-        scale = qMax(scale, timings.value(key).toDouble());
+    for (const StageTimes::Stage stage : order)
+        scale = qMax(scale, timings.ms(stage));
     QString html = QStringLiteral("<table cellspacing=2>");
-    for (const QString &key : order) {
-        if (!timings.contains(key))
+    for (const StageTimes::Stage stage : order) {
+        if (!timings.has(stage))
             continue;
-        const double ms = timings.value(key).toDouble();
+        const double ms = timings.ms(stage);
         const int width = scale > 0 ? qBound(2, int(kBarPixels * ms / scale), kBarPixels) : 2;
         html += QStringLiteral("<tr><td>%1</td><td><table cellspacing=0 cellpadding=0><tr>"
                                "<td width=%2 bgcolor=\"%3\">&nbsp;</td><td width=%4></td></tr>"
                                "</table></td><td align=right>%5 ms</td></tr>")
-                    .arg(key)
+                    .arg(StageTimes::name(stage))
                     .arg(width)
                     .arg(colour.name())
                     .arg(kBarPixels - width)

@@ -141,7 +141,7 @@ Result<qint64> CaptureAppender::insert(const Exchange &e)
     q.bind(2, toMs(e.started));
     q.bind(3, toMs(e.finished));
     QByteArray timings;
-    appendJsonObject(timings, e.timings);
+    e.timings.appendJson(timings);
     q.bindText(4, timings);
     q.bindBlob(5, e.method);
     q.bindBlob(6, e.target);

@@ -70,7 +70,8 @@ Exchange fromRecord(const QSqlQuery &q)
     e.kind = exchangeKindFromName(q.value(1).toString());
     e.started = fromMs(q.value(2).toLongLong());
     e.finished = fromMs(q.value(3).toLongLong());
-    e.timings = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
+    e.timings = StageTimes::fromJsonObject(
+        QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object());
     e.method = q.value(5).toByteArray();
     e.target = q.value(6).toByteArray();
     e.requestHeaders = headersFromText(q.value(7).toString());

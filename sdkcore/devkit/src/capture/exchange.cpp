@@ -1,5 +1,7 @@
 #include "kiket/devkit/capture/exchange.h"
 
+#include "common/jsontext.h"
+
 #include <kiket/jwt.h>
 
 #include <QJsonDocument>
@@ -11,7 +13,76 @@ namespace {
 
 const char *const kNames[] = { "delivery", "api-call", "telemetry", "jwks", "log" };
 
+constexpr QLatin1StringView kStageNames[] = { QLatin1StringView("auth"), QLatin1StringView("delay"),
+    QLatin1StringView("handled"), QLatin1StringView("handler"), QLatin1StringView("parse"),
+    QLatin1StringView("route"), QLatin1StringView("total"), QLatin1StringView("upstream") };
+static_assert(std::size(kStageNames) == StageTimes::Count);
+
 } // namespace
+
+StageTimes::StageTimes(std::initializer_list<std::pair<Stage, double>> times)
+{
+    for (const auto &[stage, ms] : times)
+        set(stage, ms);
+}
+
+QLatin1StringView StageTimes::name(Stage stage)
+{
+    return kStageNames[stage];
+}
+
+std::optional<StageTimes::Stage> StageTimes::stageNamed(QStringView name)
+{
+    for (int i = 0; i < Count; ++i) {
+        if (name == kStageNames[i])
+            return Stage(i);
+    }
+    return std::nullopt;
+}
+
+void StageTimes::set(Stage stage, double ms)
+{
+    m_ms[stage] = ms;
+    m_set |= 1u << stage;
+}
+
+void StageTimes::appendJson(QByteArray &out) const
+{
+    out += '{';
+    const qsizetype start = out.size();
+    for (int i = 0; i < Count; ++i) {
+        if (!has(Stage(i)))
+            continue;
+        if (out.size() > start)
+            out += ',';
+        out += '"';
+        out += kStageNames[i];
+        out += "\":";
+        appendJsonNumber(out, m_ms[i]);
+    }
+    out += '}';
+}
+
+QJsonObject StageTimes::toJsonObject() const
+{
+    QJsonObject object;
+    for (int i = 0; i < Count; ++i) {
+        if (has(Stage(i)))
+            object.insert(kStageNames[i], m_ms[i]);
+    }
+    return object;
+}
+
+StageTimes StageTimes::fromJsonObject(const QJsonObject &object)
+{
+    StageTimes times;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        const auto stage = stageNamed(it.key());
+        if (stage && it.value().isDouble())
+            times.set(*stage, it.value().toDouble());
+    }
+    return times;
+}
 
 QString exchangeKindName(ExchangeKind kind)
 {

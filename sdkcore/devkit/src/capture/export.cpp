@@ -341,7 +341,7 @@ void appendNdjsonLine(QByteArray &out, const Exchange &e)
     if (log)
         string("text", e.note);
     key("timings");
-    appendJsonObject(out, e.timings);
+    e.timings.appendJson(out);
     out += ',';
     string("version", e.version);
     out.chop(1); // the last comma

@@ -1,8 +1,7 @@
 #include "jsontext.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -90,35 +89,16 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
     writeJsonString(out.data() + at, bytes, encoding, size);
 }
 
-void appendJsonObject(QByteArray &out, const QJsonObject &object)
+void appendJsonNumber(QByteArray &out, double number)
 {
-    const qsizetype start = out.size();
-    out += '{';
-    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
-        const QString key = it.key();
-        const QJsonValue value = it.value();
-        const bool plainKey
-            = std::none_of(key.begin(), key.end(), [](QChar c) { return c.unicode() < 0x20; });
-        if (!value.isDouble() || !plainKey) { // Qt escapes \n as \n, not \u000a
-            out.truncate(start);
-            out += QJsonDocument(object).toJson(QJsonDocument::Compact);
-            return;
-        }
-        if (out.size() > start + 1)
-            out += ',';
-        appendJsonString(out, key.toUtf8(), TextBytes::Utf8);
-        out += ':';
-        const double d = value.toDouble();
-        if (!std::isfinite(d))
-            out += "null";
-        else if (std::trunc(d) != d || std::abs(d) >= 0x1p63)
-            out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
-        else if (std::abs(d) <= 0x1p53) // exact: the digits 'f' would write
-            out += QByteArray::number(qint64(d));
-        else // QJsonDocument writes the rest of qint64's range without an exponent
-            out += QByteArray::number(d, 'f', QLocale::FloatingPointShortest);
-    }
-    out += '}';
+    if (!std::isfinite(number))
+        out += "null";
+    else if (std::trunc(number) != number || std::abs(number) >= 0x1p63)
+        out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
+    else if (std::abs(number) <= 0x1p53) // exact: the digits 'f' would write
+        out += QByteArray::number(qint64(number));
+    else // QJsonDocument writes the rest of qint64's range without an exponent
+        out += QByteArray::number(number, 'f', QLocale::FloatingPointShortest);
 }
 
 void appendIsoUtc(QByteArray &out, const QDateTime &time)

@@ -4,7 +4,6 @@
 #include <QByteArrayView>
 
 class QDateTime;
-class QJsonObject;
 
 namespace kiket::devkit {
 
@@ -20,9 +19,9 @@ qsizetype jsonStringSize(QByteArrayView bytes, TextBytes encoding);
 /// jsonStringSize()); returns the end.
 char *writeJsonString(char *w, QByteArrayView bytes, TextBytes encoding, qsizetype size);
 
-/// Appends an object as QJsonDocument's compact form writes it, without building that document
-/// when every value is a number (an exchange's timings).
-void appendJsonObject(QByteArray &out, const QJsonObject &object);
+/// Appends a number as QJsonDocument writes it: integral values up to 2^63 without a fraction or an
+/// exponent, the rest in the shortest form that reads back exactly, null when not finite.
+void appendJsonNumber(QByteArray &out, double number);
 
 /// Appends a time as UTC in ISO 8601 with milliseconds ("2026-12-07T19:40:00.123Z"), the text
 /// of toUTC().toString(Qt::ISODateWithMs); nothing for an invalid time or a year past 9999.

@@ -109,7 +109,7 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
         const HttpResponse response { found->status, found->headers, found->body };
         const int delayMs = found->delayMs;
         QTimer::singleShot(delayMs, m_server, [=, this] {
-            answer(request, responder, response, received, { { QStringLiteral("delay"), delayMs } },
+            answer(request, responder, response, received, { { StageTimes::Delay, delayMs } },
                 QStringLiteral("canned"));
         });
         return;
@@ -129,7 +129,7 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
                 const auto [event, version] = deliveryRoute(request);
                 if (const auto found = findCanned(m_target.canned, event, version)) {
                     answer(request, responder, { found->status, found->headers, found->body },
-                        received, { { QStringLiteral("upstream"), r.ms } },
+                        received, { { StageTimes::Upstream, r.ms } },
                         QStringLiteral("canned: the extension is not answering (%1)").arg(r.error));
                     return;
                 }
@@ -138,7 +138,7 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
                 response = HttpResponse::error(r.timedOut ? 504 : 502, r.error);
             // The wire bytes end with the body: equal bytes prove nothing was re-encoded.
             const bool exact = r.bytesSent.endsWith(request.body);
-            answer(request, responder, response, received, { { QStringLiteral("upstream"), r.ms } },
+            answer(request, responder, response, received, { { StageTimes::Upstream, r.ms } },
                 r.response.status == 0 ? r.error
                     : exact            ? QStringLiteral("forwarded byte-exact")
                             : QStringLiteral("forwarded body differs from the received one"));
@@ -146,13 +146,13 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
 }
 
 void FrontServer::answer(const HttpRequest &request, const Responder &responder,
-    const HttpResponse &response, const QDateTime &received, const QJsonObject &timings,
+    const HttpResponse &response, const QDateTime &received, const StageTimes &timings,
     const QString &note)
 {
     Exchange e = exchangeOf(
         ExchangeKind::Delivery, request, response, received, QDateTime::currentDateTimeUtc());
     e.timings = timings;
-    e.timings.insert(QStringLiteral("total"), received.msecsTo(e.finished));
+    e.timings.set(StageTimes::Total, received.msecsTo(e.finished));
     std::tie(e.event, e.version) = deliveryRoute(request);
     e.handlerKind = handlerKindName(m_target.kind);
     e.note = note;

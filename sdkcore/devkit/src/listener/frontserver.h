@@ -40,7 +40,7 @@ public:
 private:
     void handle(const HttpRequest &request, const Responder &responder);
     void answer(const HttpRequest &request, const Responder &responder,
-        const HttpResponse &response, const QDateTime &received, const QJsonObject &timings,
+        const HttpResponse &response, const QDateTime &received, const StageTimes &timings,
         const QString &note);
 
     FrontTarget m_target;

@@ -27,17 +27,17 @@ Exchange deliveryExchange(
         e.authDetail = outcome.token->ok() ? QString() : outcome.token->httpError();
     }
     // The stages the delivery got through, in order.
-    const std::pair<const char *, double> stages[]
-        = { { "parse", outcome.parseMs }, { "auth", outcome.authMs }, { "route", outcome.routeMs },
-              { "handler", outcome.handlerRan ? outcome.handlerMs : 0 } };
+    const std::pair<StageTimes::Stage, double> stages[] = { { StageTimes::Parse, outcome.parseMs },
+        { StageTimes::Auth, outcome.authMs }, { StageTimes::Route, outcome.routeMs },
+        { StageTimes::Handler, outcome.handlerRan ? outcome.handlerMs : 0 } };
     double stageSum = 0;
-    for (const auto &[name, ms] : stages) {
+    for (const auto &[stage, ms] : stages) {
         if (ms > 0)
-            e.timings.insert(QLatin1String(name), ms);
+            e.timings.set(stage, ms);
         stageSum += ms;
     }
     // The clock has whole milliseconds; the stages' sum is the better figure below one.
-    e.timings.insert(QStringLiteral("total"), qMax(double(started.msecsTo(e.finished)), stageSum));
+    e.timings.set(StageTimes::Total, qMax(double(started.msecsTo(e.finished)), stageSum));
     if (!outcome.errorClass.isEmpty())
         e.note = outcome.errorClass;
     return e;

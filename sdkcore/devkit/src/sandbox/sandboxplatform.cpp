@@ -117,8 +117,8 @@ HttpResponse SandboxPlatform::Private::handle(const ApiRoute &route, const HttpR
     for (const QString *name :
         { &route.extensionId, &route.key, &route.module, &route.table, &route.recordId }) {
         if (!name->isEmpty() && !isPrintableName(*name))
-            return HttpResponse::error(400,
-                QStringLiteral("A name in the path holds a control character (such as %00)"));
+            return HttpResponse::error(
+                400, QStringLiteral("A name in the path holds a control character (such as %00)"));
     }
     QJsonObject body;
     if (const qsizetype at = loneSurrogateAt(request.body); at >= 0)
@@ -334,7 +334,7 @@ Exchange apiCallExchange(const SandboxCall &call)
                                                                         : ExchangeKind::ApiCall;
     Exchange e = exchangeOf(kind, request, call.response, call.received,
         call.received.addMSecs(qint64(call.handledMs)));
-    e.timings.insert(QStringLiteral("handled"), call.handledMs);
+    e.timings.set(StageTimes::Handled, call.handledMs);
     e.event = call.endpoint;
     const QByteArray token = request.header("x-kiket-runtime-token");
     e.tokenId = tokenIdOf(token.isEmpty() ? request.header("x-runtime-token") : token);
@@ -456,7 +456,8 @@ const TelemetryAggregator &SandboxPlatform::telemetry() const
 
 void SandboxPlatform::waitIdle()
 {
-    QMetaObject::invokeMethod(d->server, [] { }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        d->server, [] {}, Qt::BlockingQueuedConnection);
 }
 
 void SandboxPlatform::setObserver(Observer observer)

@@ -5,6 +5,10 @@
 #include <QDateTime>
 #include <QJsonObject>
 
+#include <array>
+#include <initializer_list>
+#include <optional>
+
 namespace kiket::devkit {
 
 /// The header a workbench replay carries: the id of the captured exchange it repeats, so the
@@ -19,6 +23,40 @@ QString exchangeKindName(ExchangeKind kind);
 /// The kind for a name; Log for anything unknown.
 ExchangeKind exchangeKindFromName(const QString &name);
 
+/// How long the stages of an exchange took, in milliseconds; a stage it did not go through has no
+/// time. Kept and written in the alphabetical order of the stages' names.
+class StageTimes
+{
+public:
+    enum Stage : quint8 { Auth, Delay, Handled, Handler, Parse, Route, Total, Upstream, Count };
+
+    StageTimes() = default;
+    StageTimes(std::initializer_list<std::pair<Stage, double>> times);
+
+    /// "auth", "delay", "handled", "handler", "parse", "route", "total" or "upstream".
+    static QLatin1StringView name(Stage stage);
+    /// The stage of that name; nothing for another name.
+    static std::optional<Stage> stageNamed(QStringView name);
+
+    bool has(Stage stage) const { return m_set & (1u << stage); }
+    /// 0 when it has none.
+    double ms(Stage stage) const { return m_ms[stage]; }
+    void set(Stage stage, double ms);
+    bool isEmpty() const { return m_set == 0; }
+
+    /// Appends the JSON object QJsonDocument would write for toJsonObject(), compact.
+    void appendJson(QByteArray &out) const;
+    QJsonObject toJsonObject() const;
+    /// Other names, and values that are not numbers, are left out.
+    static StageTimes fromJsonObject(const QJsonObject &object);
+
+    friend bool operator==(const StageTimes &, const StageTimes &) = default;
+
+private:
+    std::array<double, Count> m_ms {};
+    quint16 m_set = 0;
+};
+
 /// One captured request and its answer, with what the workbench found out about it.
 struct Exchange
 {
@@ -26,7 +64,7 @@ struct Exchange
     ExchangeKind kind = ExchangeKind::Delivery;
     QDateTime started;
     QDateTime finished;
-    QJsonObject timings; ///< Stage name → milliseconds.
+    StageTimes timings;
 
     QByteArray method;
     QByteArray target;
