@@ -10,9 +10,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QTimeZone>
 
+#include <cmath>
 #include <limits>
 
 using namespace kiket::devkit;
@@ -73,6 +75,20 @@ private slots:
         appendJsonNumber(out, number);
         out += ']';
         QCOMPARE(out, QJsonDocument(QJsonArray { number }).toJson(QJsonDocument::Compact));
+    }
+
+    void manyNumbersAsQJsonDocumentWritesThem()
+    {
+        // Stage times are nanoseconds over 1e6: many digits, at every scale they come in.
+        QRandomGenerator random(7);
+        for (int i = 0; i < 20000; ++i) {
+            const double ms = double(random.bounded(Q_INT64_C(1) << 50))
+                / std::pow(10.0, random.bounded(3, 21)) * (i % 2 ? 1 : -1);
+            QByteArray out = "[";
+            appendJsonNumber(out, ms);
+            out += ']';
+            QCOMPARE(out, QJsonDocument(QJsonArray { ms }).toJson(QJsonDocument::Compact));
+        }
     }
 
     void stageTimesReadAsQJsonDocumentWritesThem()

@@ -4,6 +4,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -91,12 +92,18 @@ void appendJsonString(QByteArray &out, QByteArrayView bytes, TextBytes encoding)
 
 void appendJsonNumber(QByteArray &out, double number)
 {
+    const double size = std::abs(number);
+    const bool integral = std::trunc(number) == number;
+    char text[32];
+    const auto put = [&](std::to_chars_result written) { out.append(text, written.ptr - text); };
     if (!std::isfinite(number))
         out += "null";
-    else if (std::trunc(number) != number || std::abs(number) >= 0x1p63)
+    else if (integral && size <= 0x1p53) // exact: the digits 'f' would write
+        put(std::to_chars(text, std::end(text), qint64(number)));
+    else if (!integral && size >= 1e-3 && size < 1e15) // a stage's milliseconds
+        put(std::to_chars(text, std::end(text), number, std::chars_format::fixed));
+    else if (!integral || size >= 0x1p63)
         out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
-    else if (std::abs(number) <= 0x1p53) // exact: the digits 'f' would write
-        out += QByteArray::number(qint64(number));
     else // QJsonDocument writes the rest of qint64's range without an exponent
         out += QByteArray::number(number, 'f', QLocale::FloatingPointShortest);
 }
