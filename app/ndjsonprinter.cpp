@@ -57,13 +57,16 @@ void NdjsonPrinter::run()
         }
         QList<kiket::devkit::Exchange> batch;
         batch.swap(m_queue);
+        m_queue.swap(m_spare); // its room, kept from the batch before
         const qint64 dropped = std::exchange(m_dropped, 0);
         lock.unlock();
         const QByteArray lines = kiket::devkit::toNdjson(batch);
         std::fwrite(lines.constData(), 1, lines.size(), m_out);
         std::fflush(m_out);
         reportDropped(dropped);
+        batch.clear(); // keeps its room
         lock.relock();
+        m_spare.swap(batch);
         if (!m_stopping) // the destructor's wake ends the pause
             m_wake.wait(&m_mutex, QDeadlineTimer(kPause));
     }

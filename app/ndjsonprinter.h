@@ -38,6 +38,7 @@ private:
     QMutex m_mutex;
     QWaitCondition m_wake;
     QList<kiket::devkit::Exchange> m_queue;
+    QList<kiket::devkit::Exchange> m_spare; // empty, with the room of an earlier batch
     qint64 m_dropped = 0; // not printed since the last report
     bool m_stopping = false;
     bool m_idle = false; // waiting for the next exchange, not pausing after a batch

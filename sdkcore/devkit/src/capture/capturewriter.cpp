@@ -122,6 +122,7 @@ void CaptureWriter::flush()
             m_waiting = false;
         }
         batch.swap(m_queue);
+        m_queue.swap(m_spare);
     }
     if (batch.isEmpty())
         return;
@@ -144,6 +145,9 @@ void CaptureWriter::flush()
                     done(id);
             },
             Qt::QueuedConnection);
+    batch.clear(); // keeps its room for a later batch
+    QMutexLocker lock(&m_queueMutex);
+    m_spare.swap(batch);
 }
 
 void CaptureWriter::findLater(

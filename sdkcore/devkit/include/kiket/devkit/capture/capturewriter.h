@@ -86,8 +86,9 @@ private:
         std::function<void(qint64)> done;
     };
     QMutex m_queueMutex;
-    // Under m_queueMutex: m_queue is appended from any thread and taken on m_thread.
+    // Under m_queueMutex: m_queue is appended from any thread and taken on m_thread; so is m_spare.
     QList<Queued> m_queue;
+    QList<Queued> m_spare; ///< Empty, with the room of an earlier batch.
     int m_onTheirWay = 0; ///< Announced and not yet appended.
     bool m_waiting = false; ///< A commit waits for them on m_joined.
     GroupCommit m_group;
