@@ -131,6 +131,9 @@ private slots:
         QTest::newRow("space before colon")
             << "POST /webhooks/a HTTP/1.1\r\nContent-Length : 2\r\n\r\n{}" + hidden
             << QByteArray("Malformed header line");
+        QTest::newRow("separator in a name")
+            << "POST /webhooks/a HTTP/1.1\r\nContent-Length: 2\r\nX@A: 1\r\n\r\n{}" + hidden
+            << QByteArray("Malformed header line");
         QTest::newRow("space in a chunk size") << "POST /webhooks/a HTTP/1.1\r\nTransfer-Encoding: "
                                                   "chunked\r\n\r\n2 \r\n{}\r\n0\r\n\r\n"
                 + hidden << QByteArray("Invalid chunk size");
@@ -145,6 +148,17 @@ private slots:
         QTest::newRow("CR alone after a line") << "POST /webhooks/a HTTP/1.1\r\nContent-Length: "
                                                   "2\r\n\rX: 1\r\n\r\n{}"
                 + hidden << QByteArray("CR alone");
+    }
+
+    // RFC 9110 §5.6.2: every one of these symbols may stand in a header name.
+    void namesWithEveryTokenSymbolAreAccepted()
+    {
+        Sdk sdk(options());
+        const quint16 port = sdk.start("127.0.0.1", 0).value();
+        QCOMPARE(
+            rawExchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nX!#$%&'*+-.^_`|~9: v\r\n\r\n")
+                .status,
+            200);
     }
 
     void requestSmugglingClassesAreRefused()

@@ -4,14 +4,23 @@
 #include <QByteArrayView>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <string_view>
 
 namespace kiket::http {
 
 inline bool isTokenChar(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+    static constexpr auto table = [] {
+        std::array<bool, 256> t {};
+        for (int c = 0; c < 256; ++c)
+            t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+            t[static_cast<unsigned char>(c)] = true;
+        return t;
+    }();
+    return table[static_cast<unsigned char>(c)];
 }
 
 inline bool isToken(QByteArrayView s)

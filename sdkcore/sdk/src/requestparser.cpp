@@ -36,8 +36,8 @@ QByteArrayView withoutCr(QByteArrayView line)
 // as part of the value ends the body elsewhere.
 bool tabAfterFramingValue(QByteArrayView name, QByteArrayView value)
 {
-    if (name.compare("content-length", Qt::CaseInsensitive) != 0
-        && name.compare("transfer-encoding", Qt::CaseInsensitive) != 0)
+    if (!http::sameFieldName(name, "content-length")
+        && !http::sameFieldName(name, "transfer-encoding"))
         return false;
     qsizetype start = 0;
     while (start < value.size() && (value[start] == ' ' || value[start] == '\t'))
@@ -57,7 +57,7 @@ bool parseRequestLine(QByteArrayView line, RequestHead *out)
     const QByteArrayView version = line.sliced(second + 1);
     if (!isToken(method) || !(target.startsWith('/') || target == "*")
         || !(version == "HTTP/1.1" || version == "HTTP/1.0") || hasControl(target, false)
-        || target.toByteArray().toLower().contains("%00"))
+        || target.contains("%00"))
         return false;
     out->method = method.toByteArray();
     out->target = target.toByteArray();
@@ -70,8 +70,7 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
     qsizetype lineEnd = head.indexOf('\n');
     const QByteArrayView requestLine = withoutCr(head.first(qMax<qsizetype>(lineEnd, 0)));
     if (!parseRequestLine(requestLine, out)) {
-        *error
-            = hasControl(requestLine, false) || requestLine.toByteArray().toLower().contains("%00")
+        *error = hasControl(requestLine, false) || requestLine.contains("%00")
             ? QStringLiteral("The request line holds a control character (such as NUL or %00)")
             : QStringLiteral("Malformed request line");
         return false;
