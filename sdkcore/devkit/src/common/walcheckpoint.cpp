@@ -45,6 +45,7 @@ int WalCheckpoint::onCommit(void *self, sqlite3 *writer, const char *database, i
     // it has copied every frame. Past twice the mark the commit does it, as SQLite would.
     if (pages >= 2 * kCheckpointPages) {
         sqlite3_wal_checkpoint_v2(writer, database, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        ++me->m_byCommits;
         return SQLITE_OK;
     }
     // Past the mark, the thread is woken again only once the log has grown by a quarter more:
@@ -62,15 +63,21 @@ int WalCheckpoint::onCommit(void *self, sqlite3 *writer, const char *database, i
 
 void WalCheckpoint::checkpoint()
 {
+    // A connection finds the log when it first reads; until then a checkpoint on it does nothing
+    // and still answers SQLITE_OK.
     if (!m_db
-        && sqlite3_open_v2(m_path.toUtf8().constData(), &m_db, SQLITE_OPEN_READWRITE, nullptr)
-            != SQLITE_OK) {
+        && (sqlite3_open_v2(m_path.toUtf8().constData(), &m_db, SQLITE_OPEN_READWRITE, nullptr)
+                != SQLITE_OK
+            || sqlite3_exec(m_db, "PRAGMA schema_version", nullptr, nullptr, nullptr)
+                != SQLITE_OK)) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
     }
+    int copied = 0;
     if (m_db
-        && sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr)
-            == SQLITE_OK)
+        && sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied)
+            == SQLITE_OK
+        && copied > 0)
         ++m_done;
     m_pending = false;
 }

@@ -26,8 +26,10 @@ public:
     /// Takes over the checkpoints of a connection to the same file; until this object is gone or
     /// the connection closed. Call on the connection's thread.
     void watch(sqlite3 *writer);
-    /// How many checkpoints ran so far.
+    /// How many checkpoints this thread ran that copied pages into the database.
     int done() const { return m_done; }
+    /// How many times a commit checkpointed, the log having reached twice the mark.
+    int doneByCommits() const { return m_byCommits; }
 
 private:
     static int onCommit(void *self, sqlite3 *writer, const char *database, int pages);
@@ -40,6 +42,7 @@ private:
     std::atomic<bool> m_pending { false };
     int m_wokenAt = 0; ///< The log's size when the thread was last woken; used in commits.
     std::atomic<int> m_done { 0 };
+    std::atomic<int> m_byCommits { 0 };
 };
 
 } // namespace kiket::devkit
