@@ -188,6 +188,25 @@ private slots:
         QCOMPARE(m_captures->load().last().note, QStringLiteral("forwarded byte-exact"));
     }
 
+    // A chunked delivery reaches the extension de-chunked, with its length instead.
+    void chunkedDeliveriesArriveWithTheirLength()
+    {
+        RecordingServer extension;
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), extension.port,
+                                      *m_captures, "127.0.0.1", 0))
+                            .value();
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, listener->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v/1/webhooks/issue.created HTTP/1.1\r\nHost: x\r\n"
+                     "Transfer-Encoding: chunked\r\nX-A: 1\r\n\r\n"
+                     "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n");
+        QTRY_COMPARE(extension.received.size(), 1);
+        QCOMPARE(extension.received.first(),
+            QByteArray("POST /v/1/webhooks/issue.created HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n"
+                       "Content-Length: 7\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n{\"a\":1}"));
+    }
+
     void chunkedAnswersArrivePlain()
     {
         RecordingServer extension;

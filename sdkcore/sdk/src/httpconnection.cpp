@@ -1,5 +1,6 @@
 #include "httpconnection.h"
 
+#include "httpsyntax.h"
 #include "jsontext.h"
 
 #include <QTimer>
@@ -40,22 +41,33 @@ QByteArray serialiseResponse(const HttpResponse &response, bool headRequest, boo
     char length[24];
     const auto lengthEnd = std::to_chars(length, length + sizeof length, response.body.size()).ptr;
     const QByteArrayView reason = reasonText(response.status);
-    qsizetype size = 80 + reason.size() + (headRequest ? 0 : response.body.size());
+    const QByteArrayView body = headRequest ? QByteArrayView() : QByteArrayView(response.body);
+    // The fixed pieces below take 56 bytes.
+    qsizetype size = 64 + (statusEnd - status) + reason.size() + (lengthEnd - length) + body.size();
     for (const auto &h : response.headers)
         size += h.first.size() + h.second.size() + 4;
-    QByteArray out;
-    out.reserve(size);
-    out.append("HTTP/1.1 ").append(status, statusEnd - status).append(' ').append(reason);
-    out.append("\r\n");
+    QByteArray out(size, Qt::Uninitialized);
+    char *w = out.data();
+    w = http::put(w, "HTTP/1.1 ");
+    w = http::put(w, QByteArrayView(status, statusEnd - status));
+    w = http::put(w, " ");
+    w = http::put(w, reason);
+    w = http::put(w, "\r\n");
     for (const auto &h : response.headers) {
-        if (h.first.compare("content-length", Qt::CaseInsensitive) != 0
-            && h.first.compare("connection", Qt::CaseInsensitive) != 0)
-            out.append(h.first).append(": ").append(h.second).append("\r\n");
+        if (http::sameFieldName(h.first, "content-length")
+            || http::sameFieldName(h.first, "connection"))
+            continue;
+        w = http::put(w, h.first);
+        w = http::put(w, ": ");
+        w = http::put(w, h.second);
+        w = http::put(w, "\r\n");
     }
-    out.append("Content-Length: ").append(length, lengthEnd - length).append("\r\n");
-    out.append(close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n");
-    if (!headRequest)
-        out.append(response.body);
+    w = http::put(w, "Content-Length: ");
+    w = http::put(w, QByteArrayView(length, lengthEnd - length));
+    w = http::put(
+        w, close ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n");
+    w = http::put(w, body);
+    out.truncate(w - out.constData());
     return out;
 }
 
@@ -76,7 +88,8 @@ HttpConnection::HttpConnection(PeerSocket *socket, const ServerLimits &limits,
     connect(socket, &PeerSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &PeerSocket::bytesWritten, this, &HttpConnection::resumeIfDrained);
     connect(m_timer, &QTimer::timeout, this, &HttpConnection::onTick);
-    const int shortest = std::min({ limits.idleTimeoutMs, limits.requestTimeoutMs, headTimeoutMs(limits) });
+    const int shortest
+        = std::min({ limits.idleTimeoutMs, limits.requestTimeoutMs, headTimeoutMs(limits) });
     m_timer->start(qBound(10, shortest / 4, 1000));
     markActivity();
 }
@@ -104,7 +117,8 @@ void HttpConnection::onReadyRead()
         // A half-close after a complete request still gets its answer; a request cut short can
         // never complete, and the client may still read why.
         if (m_state == State::Reading && m_parser.midRequest())
-            reject(400, QStringLiteral("Request incomplete: the client closed its side before its end"), 0);
+            reject(400,
+                QStringLiteral("Request incomplete: the client closed its side before its end"), 0);
         closeWhenAnswered();
     }
 }
@@ -112,7 +126,8 @@ void HttpConnection::onReadyRead()
 void HttpConnection::readAndParse()
 {
     markActivity();
-    const QByteArray data = m_unread.isEmpty() ? m_socket->read(kReadChunk) : std::exchange(m_unread, {});
+    const QByteArray data
+        = m_unread.isEmpty() ? m_socket->read(kReadChunk) : std::exchange(m_unread, {});
     QByteArrayView rest(data);
     while (!rest.isEmpty()) {
         if (m_state == State::Closing) // the last request said close: later bytes are not read
@@ -143,7 +158,8 @@ void HttpConnection::readAndParse()
             break;
         case RequestParser::Status::Refused: {
             const RequestParser::Refusal &refusal = m_parser.refusal();
-            reject(refusal.status, refusal.message, refusal.discard - rest.size(), refusal.headBytes);
+            reject(
+                refusal.status, refusal.message, refusal.discard - rest.size(), refusal.headBytes);
             return;
         }
         }
@@ -200,7 +216,8 @@ void HttpConnection::finishResponse(quint64 seq, const QByteArray &bytes, bool c
 
 // The refusal is the answer to the request being read: it leaves after the answers to those
 // before it, and the connection closes behind it (after the client's discarded bytes, if any).
-void HttpConnection::reject(int status, const QString &message, qint64 discard, QByteArray headBytes)
+void HttpConnection::reject(
+    int status, const QString &message, qint64 discard, QByteArray headBytes)
 {
     m_state = discard > 0 ? State::Discard : State::Closing;
     m_discardRemaining = discard;
@@ -225,12 +242,14 @@ void HttpConnection::onTick()
     }
     const bool midHead = m_state == State::Reading && m_parser.midHead();
     if (midHead && m_requestStarted.elapsed() > headTimeoutMs(m_limits)) {
-        reject(408, QStringLiteral("Request head not completed in time"), 0, m_parser.pendingHead());
+        reject(
+            408, QStringLiteral("Request head not completed in time"), 0, m_parser.pendingHead());
         return;
     }
     if (m_lastActivity.elapsed() > m_limits.idleTimeoutMs) {
         if (midRequest)
-            reject(408, QStringLiteral("Request timed out: no data received"), 0, m_parser.pendingHead());
+            reject(408, QStringLiteral("Request timed out: no data received"), 0,
+                m_parser.pendingHead());
         else if (m_state == State::Discard)
             m_socket->abort();
         else

@@ -74,6 +74,15 @@ inline qsizetype findHeadEnd(QByteArrayView data, qsizetype from)
     return -1;
 }
 
+/// Copies a piece to w, which has room for it, and returns the end: for writing a message into a
+/// buffer sized beforehand, instead of growing it with an append per piece.
+inline char *put(char *w, QByteArrayView piece)
+{
+    if (!piece.isEmpty()) // memcpy from the null data of an empty piece is undefined
+        std::memcpy(w, piece.data(), size_t(piece.size()));
+    return w + piece.size();
+}
+
 /// "name: value" with a token for a name and no control character in the value.
 inline bool isFieldLine(QByteArrayView line)
 {
