@@ -28,6 +28,8 @@ sqlite3 *walDatabase(const QString &path)
         sqlite3_close_v2(db);
         return nullptr;
     }
+    // As the capture appender does: the checkpoint thread may hold a lock for a moment.
+    sqlite3_busy_timeout(db, 5000);
     return db;
 }
 
@@ -54,8 +56,8 @@ private slots:
                              nullptr, nullptr),
                     SQLITE_OK);
             }
-            QTRY_VERIFY(QFileInfo(path).size() > 1024 * 1024);
-            QVERIFY(checkpoint.done() > 0);
+            QTRY_VERIFY(checkpoint.done() > 0);
+            QVERIFY(QFileInfo(path).size() > 1024 * 1024);
             QCOMPARE(checkpoint.doneByCommits(), 0);
         }
         sqlite3_close_v2(db);
@@ -89,8 +91,9 @@ private slots:
             // commit past it: about 9,000 pages make a few dozen wake-ups, not hundreds.
             QVERIFY2(checkpoint.done() < 100, qPrintable(QString::number(checkpoint.done())));
             // Without checkpoints the log would hold all 3,000 commits (~37 MB); with them, about
-            // 2,000 pages of 4 KiB.
-            QVERIFY2(largestLog < 12 * 1024 * 1024, qPrintable(QString::number(largestLog)));
+            // 2,000 pages of 4 KiB, more while the thread's checkpoint keeps the commits' own
+            // from running (one checkpointer at a time) on a loaded machine.
+            QVERIFY2(largestLog < 24 * 1024 * 1024, qPrintable(QString::number(largestLog)));
         }
         QVERIFY(QFileInfo(path).size() > 4 * 1024 * 1024); // the rows reached the database file
         sqlite3_stmt *count = nullptr;
