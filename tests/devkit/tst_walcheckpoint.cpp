@@ -39,43 +39,52 @@ class TestWalCheckpoint : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_dir;
+    QString m_path;
+    sqlite3 *m_db = nullptr;
+
 private slots:
+    // Each test starts with a new database, which it watches with a WalCheckpoint of its own.
+    void init()
+    {
+        m_path = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + ".sqlite");
+        m_db = walDatabase(m_path);
+        QVERIFY(m_db);
+    }
+
+    void cleanup()
+    {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+
     // Before the writer's own checkpoint at 2,000 pages, only the thread can have copied rows
     // into the database file.
     void theThreadCopiesBeforeTheCommitsMust()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath("wal.sqlite");
-        sqlite3 *db = walDatabase(path);
-        QVERIFY(db);
         {
-            WalCheckpoint checkpoint(path);
-            checkpoint.watch(db);
+            WalCheckpoint checkpoint(m_path);
+            checkpoint.watch(m_db);
             for (int i = 0; i < 600; ++i) { // two pages each: past 1,000, short of 2,000
-                QCOMPARE(sqlite3_exec(db, "INSERT INTO t (body) VALUES (zeroblob(4000))", nullptr,
+                QCOMPARE(sqlite3_exec(m_db, "INSERT INTO t (body) VALUES (zeroblob(4000))", nullptr,
                              nullptr, nullptr),
                     SQLITE_OK);
             }
             QTRY_VERIFY(checkpoint.done() > 0);
-            QVERIFY(QFileInfo(path).size() > 1024 * 1024);
+            QVERIFY(QFileInfo(m_path).size() > 1024 * 1024);
             QCOMPARE(checkpoint.doneByCommits(), 0);
         }
-        sqlite3_close_v2(db);
     }
 
     void theLogIsCopiedByTheCheckpointThread()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath("wal.sqlite");
-        sqlite3 *db = walDatabase(path);
-        QVERIFY(db);
         {
-            WalCheckpoint checkpoint(path);
-            checkpoint.watch(db);
+            WalCheckpoint checkpoint(m_path);
+            checkpoint.watch(m_db);
             // One page and a little more per commit: 3,000 commits fill the log three times.
             sqlite3_stmt *insert = nullptr;
             QCOMPARE(
-                sqlite3_prepare_v2(db, "INSERT INTO t (body) VALUES (?)", -1, &insert, nullptr),
+                sqlite3_prepare_v2(m_db, "INSERT INTO t (body) VALUES (?)", -1, &insert, nullptr),
                 SQLITE_OK);
             const QByteArray body(4000, 'x');
             qint64 largestLog = 0;
@@ -83,7 +92,7 @@ private slots:
                 sqlite3_bind_blob(insert, 1, body.constData(), int(body.size()), SQLITE_STATIC);
                 QCOMPARE(sqlite3_step(insert), SQLITE_DONE);
                 sqlite3_reset(insert);
-                largestLog = qMax(largestLog, QFileInfo(path + "-wal").size());
+                largestLog = qMax(largestLog, QFileInfo(m_path + "-wal").size());
             }
             sqlite3_finalize(insert);
             QTRY_VERIFY(checkpoint.done() > 0); // pages copied: not just a call that did nothing
@@ -95,13 +104,13 @@ private slots:
             // from running (one checkpointer at a time) on a loaded machine.
             QVERIFY2(largestLog < 24 * 1024 * 1024, qPrintable(QString::number(largestLog)));
         }
-        QVERIFY(QFileInfo(path).size() > 4 * 1024 * 1024); // the rows reached the database file
+        QVERIFY(QFileInfo(m_path).size() > 4 * 1024 * 1024); // the rows reached the database file
         sqlite3_stmt *count = nullptr;
-        QCOMPARE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM t", -1, &count, nullptr), SQLITE_OK);
+        QCOMPARE(
+            sqlite3_prepare_v2(m_db, "SELECT COUNT(*) FROM t", -1, &count, nullptr), SQLITE_OK);
         QCOMPARE(sqlite3_step(count), SQLITE_ROW);
         QCOMPARE(sqlite3_column_int(count, 0), 3000);
         sqlite3_finalize(count);
-        sqlite3_close_v2(db);
     }
 };
 

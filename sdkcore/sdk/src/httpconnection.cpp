@@ -54,18 +54,12 @@ QByteArray serialiseResponse(const HttpResponse &response, bool headRequest, boo
     w = http::put(w, reason);
     w = http::put(w, "\r\n");
     for (const auto &h : response.headers) {
-        if (http::sameFieldName(h.first, "content-length")
-            || http::sameFieldName(h.first, "connection"))
-            continue;
-        w = http::put(w, h.first);
-        w = http::put(w, ": ");
-        w = http::put(w, h.second);
-        w = http::put(w, "\r\n");
+        if (!http::isFieldNameIn(h.first, { "content-length", "connection" }))
+            w = http::putField(w, h.first, h.second);
     }
-    w = http::put(w, "Content-Length: ");
-    w = http::put(w, QByteArrayView(length, lengthEnd - length));
-    w = http::put(
-        w, close ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n");
+    w = http::putField(w, "Content-Length", QByteArrayView(length, lengthEnd - length));
+    w = http::putField(w, "Connection", close ? "close" : "keep-alive");
+    w = http::put(w, "\r\n");
     w = http::put(w, body);
     out.truncate(w - out.constData());
     return out;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <initializer_list>
 #include <string_view>
 
 namespace kiket::http {
@@ -58,6 +59,13 @@ inline bool sameFieldName(QByteArrayView a, QByteArrayView b)
     return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
 }
 
+/// Whether a field name is one of these (case-insensitive).
+inline bool isFieldNameIn(QByteArrayView name, std::initializer_list<QByteArrayView> names)
+{
+    return std::any_of(names.begin(), names.end(),
+        [name](QByteArrayView other) { return sameFieldName(name, other); });
+}
+
 /// Where the first CRLF CRLF at or after `from` begins (the end of a head), or -1. Looking for
 /// each CR with memchr is several times faster than QByteArrayView::indexOf's hashed search.
 inline qsizetype findHeadEnd(QByteArrayView data, qsizetype from)
@@ -81,6 +89,12 @@ inline char *put(char *w, QByteArrayView piece)
     if (!piece.isEmpty()) // memcpy from the null data of an empty piece is undefined
         std::memcpy(w, piece.data(), size_t(piece.size()));
     return w + piece.size();
+}
+
+/// Writes "name: value" and CRLF at w (name, value and 4 bytes of room); returns the end.
+inline char *putField(char *w, QByteArrayView name, QByteArrayView value)
+{
+    return put(put(put(put(w, name), ": "), value), "\r\n");
 }
 
 /// "name: value" with a token for a name and no control character in the value.

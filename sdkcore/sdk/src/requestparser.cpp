@@ -36,8 +36,7 @@ QByteArrayView withoutCr(QByteArrayView line)
 // as part of the value ends the body elsewhere.
 bool tabAfterFramingValue(QByteArrayView name, QByteArrayView value)
 {
-    if (!http::sameFieldName(name, "content-length")
-        && !http::sameFieldName(name, "transfer-encoding"))
+    if (!http::isFieldNameIn(name, { "content-length", "transfer-encoding" }))
         return false;
     qsizetype start = 0;
     while (start < value.size() && (value[start] == ' ' || value[start] == '\t'))

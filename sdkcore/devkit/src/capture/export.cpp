@@ -195,10 +195,9 @@ QString shellQuote(const QString &text)
 
 bool isSecretHeader(const QByteArray &name)
 {
-    static constexpr QByteArrayView names[] = { "x-kiket-signature", "x-kiket-runtime-token",
-        "x-runtime-token", "authorization", "x-kiket-api-key", "cookie", "set-cookie" };
-    return std::any_of(std::begin(names), std::end(names),
-        [&name](QByteArrayView secret) { return http::sameFieldName(name, secret); });
+    return http::isFieldNameIn(name,
+        { "x-kiket-signature", "x-kiket-runtime-token", "x-runtime-token", "authorization",
+            "x-kiket-api-key", "cookie", "set-cookie" });
 }
 
 bool isSecretJsonPath(const QString &path, bool secretsEndpoint)

@@ -35,21 +35,13 @@ QByteArray wireRequest(const HttpRequest &r)
     w = http::put(w, r.target);
     w = http::put(w, " HTTP/1.1\r\n");
     for (const auto &h : r.headers) {
-        if (chunked && http::sameFieldName(h.first, "transfer-encoding"))
-            continue;
-        w = http::put(w, h.first);
-        w = http::put(w, ": ");
-        w = http::put(w, h.second);
-        w = http::put(w, "\r\n");
+        if (!chunked || !http::sameFieldName(h.first, "transfer-encoding"))
+            w = http::putField(w, h.first, h.second);
     }
-    if (chunked) {
-        w = http::put(w, "Content-Length: ");
-        w = http::put(w, QByteArrayView(length, lengthEnd - length));
-        w = http::put(w, "\r\n");
-    }
-    w = http::put(w, "X-Forwarded-For: ");
-    w = http::put(w, peer);
-    w = http::put(w, "\r\n\r\n");
+    if (chunked)
+        w = http::putField(w, "Content-Length", QByteArrayView(length, lengthEnd - length));
+    w = http::putField(w, "X-Forwarded-For", peer);
+    w = http::put(w, "\r\n");
     w = http::put(w, r.body);
     out.truncate(w - out.constData());
     return out;

@@ -119,10 +119,8 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
             HttpResponse response = r.response;
             // The listener frames its own answer: the extension's framing headers do not apply.
             response.headers.removeIf([](const auto &h) {
-                const QByteArrayView framing[]
-                    = { "transfer-encoding", "content-length", "connection", "keep-alive" };
-                return std::any_of(std::begin(framing), std::end(framing),
-                    [&h](QByteArrayView name) { return http::sameFieldName(h.first, name); });
+                return http::isFieldNameIn(
+                    h.first, { "transfer-encoding", "content-length", "connection", "keep-alive" });
             });
             if (response.status == 0 && !r.timedOut) {
                 // Nothing listens yet (a new extension, a crash): a canned answer stands in.
