@@ -23,7 +23,7 @@ class RecordingServer : public QObject
 public:
     QByteArray reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Ext: 1\r\n"
                        "Content-Length: 11\r\n\r\n{\"ok\":true}";
-    int delayMs = 0;
+    std::atomic<int> delayMs = 0;
     bool keepAlive = false; ///< Answers and keeps the connection, as most servers do.
     QList<QByteArray> received;
     std::atomic<int> connections = 0;
@@ -81,7 +81,7 @@ private:
                 return;
             received << buffer->left(headEnd + 4 + length);
             buffer->remove(0, headEnd + 4 + length);
-            QTimer::singleShot(delayMs, socket, [this, socket] {
+            QTimer::singleShot(delayMs.load(), socket, [this, socket] {
                 socket->write(reply);
                 if (!keepAlive)
                     socket->disconnectFromHost();
@@ -279,6 +279,25 @@ private slots:
         captured = m_captures->load().last();
         QCOMPARE(captured.status, 504);
         QVERIFY(!captured.requestBody.isEmpty()); // the delivery is kept
+    }
+
+    // One timer keeps every call's deadline. When it fires for a call already answered, it is
+    // armed again for the call still waiting, which then times out.
+    void eachCallKeepsItsDeadline()
+    {
+        RecordingServer extension;
+        extension.keepAlive = true;
+        auto listener = std::move(Listener::startForward(options(m_folder.path()), extension.port,
+                                      *m_captures, "127.0.0.1", 0))
+                            .value();
+        QVERIFY(listener->useForward(extension.port, 400).ok());
+        QCOMPARE(testing::send(listener->port(), delivery()).status, 200);
+        extension.delayMs = 3000;
+        const HttpResponse late = testing::send(listener->port(), delivery());
+        QCOMPARE(late.status, 504);
+        QVERIFY2(late.jsonObject()["error"].toString().contains("did not answer within 400 ms"),
+            late.body.constData());
+        QCOMPARE(m_captures->load().last().status, 504);
     }
 
     void cannedAnswersStandInWhileTheExtensionIsDown()

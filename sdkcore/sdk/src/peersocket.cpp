@@ -145,11 +145,11 @@ void PeerSocket::socketReadable()
     const ssize_t n = ::recv(m_fd, chunk, size_t(qMin<qint64>(room, sizeof chunk)), 0);
     if (n > 0) {
         m_in.append(chunk, n);
-        emit readyRead();
+        tellReadyRead();
     } else if (n == 0) {
         m_readClosed = true;
         watch(SocketPoller::Read, false);
-        emit readyRead();
+        tellReadyRead();
     } else if (!wouldBlock() && errno != EINTR) {
         fail(errno); // reset by the other side, or a connection refused
     }
@@ -262,7 +262,16 @@ void PeerSocket::closeNow()
     m_closing = true;
     m_out.clear();
     m_outSent = 0;
+    if (m_observer)
+        m_observer->socketDisconnected();
     emit disconnected();
+}
+
+void PeerSocket::tellReadyRead()
+{
+    if (m_observer)
+        m_observer->socketReadyRead();
+    emit readyRead();
 }
 
 } // namespace kiket

@@ -20,6 +20,20 @@ class PeerSocket : public QObject, private PollClient
 {
     Q_OBJECT
 public:
+    /// Told of new bytes and of the connection's end directly, before the signals. For a user
+    /// that takes the socket over from another (a pool of connections), where connecting and
+    /// disconnecting signals for each request would cost more than reading its answer. The
+    /// observer must not delete the socket from these calls.
+    class Observer
+    {
+    public:
+        virtual void socketReadyRead() = 0;
+        virtual void socketDisconnected() = 0;
+
+    protected:
+        ~Observer() = default;
+    };
+
     /// A server's end: takes the connected descriptor; the socket is open until disconnected().
     explicit PeerSocket(qintptr descriptor, QObject *parent = nullptr);
     /// A client's end: connectToHost() dials.
@@ -38,6 +52,8 @@ public:
     bool isOpen() const { return m_fd >= 0 && !m_closing; }
     /// True once the client has sent everything it will send.
     bool readClosed() const { return m_readClosed; }
+    /// One observer at a time; nullptr for none.
+    void setObserver(Observer *observer) { m_observer = observer; }
     /// Bytes read and not yet taken: reading stops while this many are waiting.
     void setReadBufferSize(qint64 size) { m_readBufferSize = size; }
     qint64 bytesAvailable() const { return m_in.size(); }
@@ -66,11 +82,13 @@ private:
     bool flush();
     void finishClosing();
     void closeNow();
+    void tellReadyRead();
 
     int m_fd = -1;
     QHostAddress m_peer;
     SocketPoller *m_poller = nullptr;
     QTimer *m_linger = nullptr;
+    Observer *m_observer = nullptr;
     QByteArray m_in;
     QByteArray m_out;
     qsizetype m_outSent = 0;

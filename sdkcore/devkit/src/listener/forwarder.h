@@ -2,7 +2,13 @@
 
 #include <kiket/http.h>
 
+#include <QElapsedTimer>
+
 #include <functional>
+#include <memory>
+#include <vector>
+
+class QTimer;
 
 namespace kiket {
 class PeerSocket;
@@ -21,25 +27,39 @@ struct ForwardResult
     double ms = 0;
 };
 
-/// Idle keep-alive connections to the extension's server, reused by later requests. Used on one
-/// thread.
-class UpstreamPool
+/// Passes requests on to the extension's own server on 127.0.0.1, over keep-alive connections
+/// that later requests reuse. Used on one thread, which has an event loop; answers come back
+/// there. Requests still waiting when it is destroyed get no answer: their callbacks never run.
+class Forwarder
 {
 public:
-    ~UpstreamPool();
-    /// A connected idle socket to the port, or nullptr.
-    PeerSocket *take(quint16 port);
-    /// Keeps a socket whose last answer left the connection open.
-    void give(quint16 port, PeerSocket *socket);
+    Forwarder();
+    ~Forwarder();
+    Forwarder(const Forwarder &) = delete;
+    Forwarder &operator=(const Forwarder &) = delete;
+
+    /// Writes the request to 127.0.0.1:port as received — method, raw target, headers in order,
+    /// body bytes — plus X-Forwarded-For, and reads the answer (Content-Length, chunked or until
+    /// close). done runs once, later, with the answer or what went wrong.
+    void forward(quint16 port, const HttpRequest &request, int timeoutMs,
+        std::function<void(const ForwardResult &)> done);
 
 private:
-    QList<QPair<quint16, PeerSocket *>> m_idle;
-};
+    struct Call;
+    friend struct Call;
 
-/// Writes the request to 127.0.0.1:port as received — method, raw target, headers in order, body
-/// bytes — plus X-Forwarded-For, and reads the answer (Content-Length, chunked or until close).
-/// Asynchronous: call on a thread with an event loop; done runs there.
-void forwardRequest(UpstreamPool &pool, quint16 port, const HttpRequest &request, int timeoutMs,
-    std::function<void(const ForwardResult &)> done);
+    PeerSocket *takeIdle(quint16 port);
+    void keepIdle(quint16 port, PeerSocket *socket);
+    void finish(Call *call, const QString &error, bool keepSocket);
+    void expire();
+
+    std::vector<std::unique_ptr<Call>> m_calls; // waiting for their answers
+    QList<QPair<quint16, PeerSocket *>> m_idle;
+    // One timer for every call's deadline, made on first use so that it belongs to the thread
+    // the calls are made on; armed for the earliest deadline.
+    std::unique_ptr<QTimer> m_timer;
+    qint64 m_armedFor = 0; // the deadline the timer is armed for, on m_clock (0: not armed)
+    QElapsedTimer m_clock;
+};
 
 } // namespace kiket::devkit

@@ -51,7 +51,7 @@ FrontServer::FrontServer(FrontTarget target, CaptureWriter &captures, CaptureHoo
     m_server->moveToThread(&m_thread);
     m_receiver = new QObject;
     m_receiver->moveToThread(&m_thread);
-    m_upstream = std::make_unique<UpstreamPool>();
+    m_forwarder = std::make_unique<Forwarder>();
     m_server->setHandler([this](const HttpRequest &request, const Responder &responder) {
         handle(request, responder);
     });
@@ -71,7 +71,7 @@ FrontServer::~FrontServer()
     QMetaObject::invokeMethod(
         receiver,
         [this] {
-            m_upstream.reset(); // its sockets belong to this thread
+            m_forwarder.reset(); // its sockets and timer belong to this thread
             QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
         },
         Qt::BlockingQueuedConnection);
@@ -114,8 +114,8 @@ void FrontServer::handle(const HttpRequest &request, const Responder &responder)
         });
         return;
     }
-    forwardRequest(*m_upstream, m_target.extensionPort, request, m_target.timeoutMs,
-        [=, this](const ForwardResult &r) {
+    m_forwarder->forward(
+        m_target.extensionPort, request, m_target.timeoutMs, [=, this](const ForwardResult &r) {
             HttpResponse response = r.response;
             // The listener frames its own answer: the extension's framing headers do not apply.
             response.headers.removeIf([](const auto &h) {

@@ -10,7 +10,7 @@
 
 namespace kiket::devkit {
 
-class UpstreamPool;
+class Forwarder;
 
 /// What the front server hands deliveries to when no C++ plugin answers them.
 struct FrontTarget
@@ -49,7 +49,7 @@ private:
     QThread m_thread;
     HttpServer *m_server = nullptr; // lives on m_thread
     QObject *m_receiver = nullptr; // lives on m_thread: stored captures come back to it
-    std::unique_ptr<UpstreamPool> m_upstream; // used on m_thread
+    std::unique_ptr<Forwarder> m_forwarder; // used on m_thread
     int m_unanswered = 0; // announced to m_captures, not yet answered; used on m_thread
 };
 
