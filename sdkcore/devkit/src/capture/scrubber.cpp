@@ -32,7 +32,7 @@ void longestFirst(QList<QByteArray> &values)
 }
 
 Scrubber::Scrubber(const QList<QByteArray> &values, const QByteArray &replacement)
-    : m_firstPairs(65536, false)
+    : m_firstPairs(65536 / 64, 0)
     , m_replacement(replacement)
 {
     for (const QByteArray &value : values) {
@@ -46,21 +46,25 @@ Scrubber::Scrubber(const QList<QByteArray> &values, const QByteArray &replacemen
     longestFirst(m_patterns);
     for (qsizetype i = 0; i < m_patterns.size(); ++i) {
         m_byPrefix[prefixOf(m_patterns[i].constData())].append(i);
-        m_firstPairs[pairOf(m_patterns[i].constData())] = true;
+        const int pair = pairOf(m_patterns[i].constData());
+        m_firstPairs[pair >> 6] |= quint64(1) << (pair & 63);
     }
+    if (!m_patterns.isEmpty())
+        m_shortest = m_patterns.last().size();
 }
 
 bool Scrubber::scrub(QByteArray &text) const
 {
-    if (m_patterns.isEmpty() || text.size() < kPrefix)
+    if (m_patterns.isEmpty() || text.size() < m_shortest)
         return false;
     const char *data = text.constData();
     const qsizetype size = text.size();
     QByteArray out;
     qsizetype copied = 0; // text before this is in out
-    for (qsizetype at = 0; at + kPrefix <= size;) {
+    for (qsizetype at = 0; at + m_shortest <= size;) {
         const QByteArray *found = nullptr;
-        if (m_firstPairs[pairOf(data + at)]) {
+        const int pair = pairOf(data + at);
+        if (m_firstPairs[pair >> 6] >> (pair & 63) & 1) {
             const auto candidates = m_byPrefix.constFind(prefixOf(data + at));
             if (candidates != m_byPrefix.constEnd()) {
                 for (const qsizetype i : *candidates) {

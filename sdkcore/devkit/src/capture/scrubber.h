@@ -23,7 +23,9 @@ public:
 private:
     QList<QByteArray> m_patterns; // longest first
     QHash<quint64, QList<qsizetype>> m_byPrefix; // first eight bytes → patterns, longest first
-    std::vector<bool> m_firstPairs; // the first two bytes of some pattern: a cheap first test
+    // The first two bytes of some pattern, one bit each: a cheap first test.
+    std::vector<quint64> m_firstPairs;
+    qsizetype m_shortest = 0; // a text shorter than this holds no pattern
     QByteArray m_replacement;
 };
 
