@@ -11,6 +11,9 @@
 # usage: bench/forward-real.sh [BUILD_DIR] [express|python|all]
 #        (DURATION seconds per round, default 5; ROUNDS, default 3; SERVE_ARGS, e.g. --quiet;
 #         NGINX=0 leaves the nginx route out; CONNS, default "50 1")
+# Ratios are given twice: the ratio of the medians, and "paired", the median of each round's own
+# ratio to the direct round just before it, which many short rounds (ROUNDS=15 DURATION=2) make
+# steadier on a machine whose speed drifts.
 set -euo pipefail
 build=${1:-build}
 which=${2:-all}
@@ -149,12 +152,14 @@ bench_server() {
         awk -v t="$(median 1 "${through[@]}")" -v d="$(median 1 "${direct[@]}")" \
             -v a="$(($(median 2 "${through[@]}") - $(median 2 "${direct[@]}")))" \
             -v b="$(($(median 3 "${through[@]}") - $(median 3 "${direct[@]}")))" \
-            'BEGIN {printf "      ratio through/direct %.2f (target >= 0.9 at 50), added p50 %d us (target < 500 at 1), added p99 %d us\n", t / d, a, b}'
+            -v p="$(paired_ratio "${through[@]}" -- "${direct[@]}")" \
+            'BEGIN {printf "      ratio through/direct %.2f (paired %.2f; target >= 0.9 at 50), added p50 %d us (target < 500 at 1), added p99 %d us\n", t / d, p, a, b}'
         if [ -n "$proxy" ]; then
             proxy_row "$conns" nginx "${nginx[@]}"
             awk -v t="$(median 1 "${nginx[@]}")" -v d="$(median 1 "${direct[@]}")" \
                 -v a="$(($(median 2 "${nginx[@]}") - $(median 2 "${direct[@]}")))" \
-                'BEGIN {printf "      ratio nginx/direct %.2f, added p50 %d us (a reverse proxy alone, for reference)\n", t / d, a}'
+                -v p="$(paired_ratio "${nginx[@]}" -- "${direct[@]}")" \
+                'BEGIN {printf "      ratio nginx/direct %.2f (paired %.2f), added p50 %d us (a reverse proxy alone, for reference)\n", t / d, p, a}'
         fi
     done
     stop_nginx

@@ -17,6 +17,17 @@ median() { # median COLUMN ROWS... (numeric sort on the column, unit suffix kept
     printf '%s\n' "$@" | awk -v c="$col" '{print $c}' | sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'
 }
 
+paired_ratio() { # paired_ratio ROWS_A... -- ROWS_B...: the median of A[i]/B[i] in requests/s. A round
+    # compared with the one just before it drifts less with the machine's load than two medians.
+    local a=() b=() in_b=
+    for row; do
+        if [ "$row" = -- ]; then in_b=1; elif [ -n "$in_b" ]; then b+=("$row"); else a+=("$row"); fi
+    done
+    for i in "${!a[@]}"; do
+        awk -v x="${a[$i]%% *}" -v y="${b[$i]%% *}" 'BEGIN {printf "%.4f\n", x / y}'
+    done | sort -g | awk '{r[NR]=$1} END {printf "%.2f", r[int((NR+1)/2)]}'
+}
+
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 forward_folder() { # forward_folder FOLDER PORT COMMAND...: an extension folder serve forwards to
