@@ -2,13 +2,44 @@
 
 #include <kiket/devkit/capture/export.h>
 
+#include <cerrno>
 #include <chrono>
 #include <utility>
+
+#include <poll.h>
+#include <unistd.h>
 
 namespace {
 
 // After a batch is printed, the next one is taken this much later at the earliest.
 constexpr std::chrono::milliseconds kPause(5);
+
+// A batch in one write() where the file takes it whole: through stdio it took three (a buffer's
+// worth, the aligned middle, the rest).
+void writeAll(std::FILE *file, const QByteArray &bytes)
+{
+    std::fflush(file); // whatever stdio holds goes first
+    const int fd = ::fileno(file);
+    if (fd < 0) {
+        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), file);
+        std::fflush(file);
+        return;
+    }
+    const char *at = bytes.constData();
+    qsizetype left = bytes.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, at, size_t(left));
+        if (n > 0) {
+            at += n;
+            left -= n;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            pollfd room { fd, POLLOUT, 0 }; // a non-blocking pipe: wait as a blocking write would
+            ::poll(&room, 1, -1);
+        } else if (n < 0 && errno != EINTR) {
+            return; // a closed or broken output: the lines are lost, as with fwrite
+        }
+    }
+}
 
 } // namespace
 
@@ -61,8 +92,7 @@ void NdjsonPrinter::run()
         const qint64 dropped = std::exchange(m_dropped, 0);
         lock.unlock();
         const QByteArray lines = kiket::devkit::toNdjson(batch);
-        std::fwrite(lines.constData(), 1, lines.size(), m_out);
-        std::fflush(m_out);
+        writeAll(m_out, lines);
         reportDropped(dropped);
         batch.clear(); // keeps its room
         lock.relock();
