@@ -203,6 +203,25 @@ private slots:
             || socket.waitForDisconnected(3000));
     }
 
+    // A client that asks (in any case) is told to go on before it sends the body.
+    void interimAnswerBeforeTheBody()
+    {
+        EchoServer server;
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write("POST /in HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                     "Expect: 100-Continue\r\n\r\n");
+        QByteArray interim;
+        while (!interim.contains("\r\n\r\n") && socket.waitForReadyRead(3000))
+            interim += socket.readAll();
+        QVERIFY2(interim.startsWith("HTTP/1.1 100 Continue\r\n"), interim.constData());
+        socket.write("{}");
+        const RawResponse r = readResponse(socket);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(bodyOf(r), QByteArray("{}"));
+    }
+
     void noInterimAnswerWithoutBody()
     {
         EchoServer server;

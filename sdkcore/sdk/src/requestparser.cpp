@@ -74,6 +74,7 @@ bool parseHead(QByteArrayView head, RequestHead *out, QString *error)
             : QStringLiteral("Malformed request line");
         return false;
     }
+    out->headers.reserve(std::count(head.begin(), head.end(), '\n')); // one per line at most
     for (qsizetype start = lineEnd + 1; start < head.size(); start = lineEnd + 1) {
         lineEnd = head.indexOf('\n', start);
         if (lineEnd < 0)
@@ -237,20 +238,33 @@ RequestParser::Status RequestParser::headComplete(QByteArrayView head)
         return refuse(400, error, 0, head);
     // Where a request's body ends must be read one way only (RFC 9112 §6.3): anything two
     // parsers could read differently is refused rather than guessed at.
-    const QList<QByteArray> lengths = headerValues(m_head.headers, "content-length");
-    const QList<QByteArray> encodings = headerValues(m_head.headers, "transfer-encoding");
-    if (!lengths.isEmpty() && !encodings.isEmpty())
+    // The framing fields and Expect, in one pass: each repeat counted, the first value kept.
+    struct Field
+    {
+        int count = 0;
+        const QByteArray *first = nullptr;
+    } lengths, encodings, expect;
+    for (const auto &[name, value] : m_head.headers) {
+        Field *field = http::sameFieldName(name, "content-length") ? &lengths
+            : http::sameFieldName(name, "transfer-encoding")       ? &encodings
+            : http::sameFieldName(name, "expect")                  ? &expect
+                                                                   : nullptr;
+        if (field && field->count++ == 0)
+            field->first = &value;
+    }
+    if (lengths.count > 0 && encodings.count > 0)
         return refuse(400, QStringLiteral("Content-Length and Transfer-Encoding together"));
     // Node's parser refuses a repeated Content-Length even of the same value, and a delivery
     // Node would refuse must not pass here.
-    if (lengths.size() > 1)
+    if (lengths.count > 1)
         return refuse(400, QStringLiteral("Content-Length sent more than once"));
-    if (encodings.size() > 1 || (!encodings.isEmpty() && encodings.first().toLower() != "chunked"))
+    if (encodings.count > 1
+        || (encodings.count == 1 && !http::sameFieldName(*encodings.first, "chunked")))
         return refuse(400, QStringLiteral("Unsupported Transfer-Encoding: only one, chunked"));
-    const bool chunked = !encodings.isEmpty();
+    const bool chunked = encodings.count > 0;
     qint64 length = 0;
-    if (!lengths.isEmpty()) {
-        const QByteArray &value = lengths.first();
+    if (lengths.count > 0) {
+        const QByteArray &value = *lengths.first;
         bool ok = !value.isEmpty() && value.size() <= 15;
         for (char c : value)
             ok = ok && c >= '0' && c <= '9';
@@ -270,8 +284,8 @@ RequestParser::Status RequestParser::headComplete(QByteArrayView head)
         m_bodyRemaining = length;
         m_step = Step::Body;
     }
-    return headerValue(m_head.headers, "expect").toLower() == "100-continue" ? Status::Continue
-                                                                             : Status::NeedMore;
+    return expect.first && http::sameFieldName(*expect.first, "100-continue") ? Status::Continue
+                                                                              : Status::NeedMore;
 }
 
 RequestParser::Status RequestParser::refuse(

@@ -2,6 +2,8 @@
 
 #include "httpsyntax.h"
 
+#include <algorithm>
+
 namespace kiket {
 
 namespace {
@@ -17,6 +19,7 @@ void readHead(QByteArrayView head, HttpResponse *out)
         code = code.first(end);
     out->status = code.toInt(); // 0 when it is not a number
     out->headers.clear();
+    out->headers.reserve(std::count(head.begin(), head.end(), '\n')); // one per line at most
     while (lineEnd >= 0) {
         const qsizetype start = lineEnd + 1;
         lineEnd = head.indexOf('\n', start);
