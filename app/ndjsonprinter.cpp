@@ -1,12 +1,14 @@
 #include "ndjsonprinter.h"
 
 #include <kiket/devkit/capture/export.h>
+#include <kiket/devkit/common/batchwork.h>
 
 #include <cerrno>
 #include <chrono>
 #include <utility>
 
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace {
@@ -76,6 +78,8 @@ void NdjsonPrinter::print(const kiket::devkit::Exchange &exchange)
 
 void NdjsonPrinter::run()
 {
+    ::pthread_setname_np(::pthread_self(), "kiket-printer"); // as top -H and ps -L show it
+    kiket::devkit::runAsBatchWork();
     QMutexLocker lock(&m_mutex);
     for (;;) {
         if (m_queue.isEmpty()) {

@@ -1,5 +1,6 @@
 // The runner with a real extension process (a small Python server): environment, output, health,
 // crash restarts with backoff, restarts on file changes, and stopping without leftovers.
+#include <kiket/devkit/common/batchwork.h>
 #include <kiket/devkit/runner/runner.h>
 #include <kiket/http.h>
 
@@ -13,6 +14,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 using namespace kiket::devkit;
@@ -81,6 +83,24 @@ private slots:
         runner.stop();
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Stopped, 10000);
         QVERIFY(texts(runner).contains("bye")); // it got SIGTERM first
+    }
+
+    void startedFromBatchWorkItRunsInTheNormalClass()
+    {
+        QVERIFY(runAsBatchWork()); // as the workbench's own threads are
+        Runner runner(tiny());
+        runner.start();
+        QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Ready, 15000);
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(runner.processId()));
+        QVERIFY(stat.open(QIODevice::ReadOnly));
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        QVERIFY(fields.size() > 38);
+        QCOMPARE(fields[38].toInt(), SCHED_OTHER); // field 41: the policy
+        runner.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Stopped, 10000);
+        const sched_param normal {};
+        QCOMPARE(sched_setscheduler(0, SCHED_OTHER, &normal), 0);
     }
 
     void crashesAreRestartedWithBackoff()

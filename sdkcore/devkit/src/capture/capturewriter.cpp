@@ -1,5 +1,7 @@
 #include "kiket/devkit/capture/capturewriter.h"
 
+#include <kiket/devkit/common/batchwork.h>
+
 #include <QCoreApplication>
 #include <QHash>
 #include <QPointer>
@@ -26,7 +28,7 @@ Result<std::unique_ptr<CaptureWriter>> CaptureWriter::open(
 {
     std::unique_ptr<CaptureWriter> writer(new CaptureWriter);
     writer->m_thread.setObjectName(QStringLiteral("kiket-capture"));
-    writer->m_thread.start();
+    startAsBatchWork(writer->m_thread);
     writer->m_context = new QObject;
     writer->m_context->moveToThread(&writer->m_thread);
     Error failure;

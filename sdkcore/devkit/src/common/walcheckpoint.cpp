@@ -1,5 +1,7 @@
 #include "walcheckpoint.h"
 
+#include <kiket/devkit/common/batchwork.h>
+
 #include <sqlite3.h>
 
 namespace kiket::devkit {
@@ -16,7 +18,7 @@ WalCheckpoint::WalCheckpoint(const QString &path)
 {
     m_thread.setObjectName(QStringLiteral("kiket-checkpoint"));
     m_context->moveToThread(&m_thread);
-    m_thread.start(QThread::LowPriority);
+    startAsBatchWork(m_thread);
 }
 
 WalCheckpoint::~WalCheckpoint()

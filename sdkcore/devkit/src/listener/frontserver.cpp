@@ -4,6 +4,7 @@
 #include "httpsyntax.h"
 #include "refusalcapture.h"
 
+#include <kiket/devkit/common/batchwork.h>
 #include <kiket/hmac.h>
 
 #include <QCoreApplication>
@@ -46,7 +47,7 @@ FrontServer::FrontServer(FrontTarget target, CaptureWriter &captures, CaptureHoo
     , m_onCaptured(std::move(onCaptured))
 {
     m_thread.setObjectName(QStringLiteral("kiket-listener"));
-    m_thread.start();
+    startAsBatchWork(m_thread);
     m_server = new HttpServer(m_target.limits);
     m_server->moveToThread(&m_thread);
     m_receiver = new QObject;

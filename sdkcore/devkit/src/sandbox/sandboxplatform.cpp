@@ -7,6 +7,7 @@
 #include "kiket/devkit/sandbox/sandboxstore.h"
 
 #include <kiket/context.h>
+#include <kiket/devkit/common/batchwork.h>
 #include <kiket/httpserver.h>
 #include <kiket/jwt.h>
 
@@ -363,7 +364,7 @@ Result<std::unique_ptr<SandboxPlatform>> SandboxPlatform::start(const SandboxOpt
         [minted = d->issuer.minted()](const QByteArray &token) { return minted.contains(token); });
 
     d->thread.setObjectName(QStringLiteral("kiket-sandbox"));
-    d->thread.start();
+    startAsBatchWork(d->thread);
     auto *server = new HttpServer;
     server->moveToThread(&d->thread);
     server->setHandler([d](const HttpRequest &request, const Responder &responder) {
