@@ -29,19 +29,6 @@ inline Run runWorkbench(
     return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
 }
 
-/// The environment for a long-running `serve` child: under LeakSanitizer its exit now and then
-/// reports Qt's bookkeeping of a finished thread (a QThreadData with its event list), which could
-/// not be traced to this code; the same code paths are leak-checked in-process by the other tests.
-/// KIKET_CHECK_SERVE_LEAKS=1 keeps the check on, to hunt for that report.
-inline QProcessEnvironment serveEnvironment(QProcessEnvironment env)
-{
-    if (env.contains(QStringLiteral("ASAN_OPTIONS"))
-        && env.value(QStringLiteral("KIKET_CHECK_SERVE_LEAKS")) != QLatin1String("1"))
-        env.insert(QStringLiteral("ASAN_OPTIONS"),
-            env.value(QStringLiteral("ASAN_OPTIONS")) + QStringLiteral(":detect_leaks=0"));
-    return env;
-}
-
 /// `kiket-workbench serve FOLDER --plugin PLUGIN` on ports the system picks; its NDJSON goes to
 /// FOLDER/serve.ndjson (a pipe nobody reads would fill up and stall it).
 class ServeProcess
@@ -57,7 +44,7 @@ public:
     bool start(const QString &folder, const QString &plugin, const QProcessEnvironment &env,
         const QString &output = {}, const QStringList &extra = {})
     {
-        process.setProcessEnvironment(serveEnvironment(env));
+        process.setProcessEnvironment(env);
         // A test that dies (a crash, a timeout's kill) takes its serve, and serve its extension.
         process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
         process.setStandardOutputFile(

@@ -215,7 +215,7 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("KIKET_WEBHOOK_SECRET", "serve-secret");
         QProcess serve;
-        serve.setProcessEnvironment(serveEnvironment(env));
+        serve.setProcessEnvironment(env);
         serve.start(QStringLiteral(KIKET_WORKBENCH_BINARY),
             { "serve", folder.path(), "--plugin", HELLO_PLUGIN, "--port", port, "--sandbox-port",
                 sandboxPort });
@@ -264,16 +264,16 @@ private slots:
         ServeProcess serve;
         QVERIFY2(serve.start(folder.path(), HELLO_PLUGIN, env, output, { "--quiet" }),
             serve.log.constData());
-        const Run sent = runWorkbench({ "send", "issue.created", "--to", serve.listenerUrl,
-                                          "--folder", folder.path(), "--api-base", serve.sandboxUrl },
-            {}, env);
+        const Run sent
+            = runWorkbench({ "send", "issue.created", "--to", serve.listenerUrl, "--folder",
+                               folder.path(), "--api-base", serve.sandboxUrl },
+                {}, env);
         QCOMPARE(sent.code, 0);
         QCOMPARE(serve.stop(), 0);
         QFile printed(output);
         QVERIFY(printed.open(QIODevice::ReadOnly));
         QCOMPARE(printed.readAll(), QByteArray()); // nothing on stdout
-        const Run exported
-            = runWorkbench({ "export", "--ndjson", "-", "--folder", folder.path() });
+        const Run exported = runWorkbench({ "export", "--ndjson", "-", "--folder", folder.path() });
         QCOMPARE(exported.code, 0);
         QVERIFY2(exported.out.contains("\"kind\":\"delivery\""), exported.out.constData());
         QVERIFY(exported.out.contains("\"kind\":\"api-call\""));
@@ -322,14 +322,16 @@ private slots:
         // No manifest: a usage error naming the files tried.
         Run none = runWorkbench({ "lint", folder.path() });
         QCOMPARE(none.code, 2);
-        QVERIFY2(none.err.contains("no manifest in") && none.err.contains("extension.yaml"), none.err);
+        QVERIFY2(
+            none.err.contains("no manifest in") && none.err.contains("extension.yaml"), none.err);
 
         // Warnings only: exit 0, each with file:line:column, rule and hint, then the summary.
         write("id: com.example.lint\nversion: 1.0.0\nevents: [issue.craeted]\n");
         Run warned = runWorkbench({ "lint", folder.path() });
         QCOMPARE(warned.code, 0);
-        QVERIFY2(warned.out.contains("extension.yaml:3:10: warning: 'issue.craeted' is not a Kiket "
-                                     "event [unknown-event]\n    hint: did you mean 'issue.created'?"),
+        QVERIFY2(
+            warned.out.contains("extension.yaml:3:10: warning: 'issue.craeted' is not a Kiket "
+                                "event [unknown-event]\n    hint: did you mean 'issue.created'?"),
             warned.out);
         QVERIFY2(warned.out.trimmed().endsWith("0 errors, 3 warnings"), warned.out);
 
@@ -348,7 +350,8 @@ private slots:
         write("id: [com.example\n");
         Run broken = runWorkbench({ "lint", folder.path() });
         QCOMPARE(broken.code, 1);
-        QVERIFY2(broken.out.contains("extension.yaml:2:1: error:") && broken.out.contains("[yaml-syntax]"),
+        QVERIFY2(broken.out.contains("extension.yaml:2:1: error:")
+                && broken.out.contains("[yaml-syntax]"),
             broken.out);
 
         QCOMPARE(runWorkbench({ "lint", "a", "b" }).code, 2);
