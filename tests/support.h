@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 
 /// The process exists and is not a zombie.
 inline bool processRunning(qint64 pid)
@@ -40,6 +41,24 @@ inline QList<qint64> processesIn(const QString &folder)
         if (number && processRunning(id)
             && QFileInfo(QStringLiteral("/proc/%1/cwd").arg(pid)).canonicalFilePath() == wanted)
             out << id;
+    }
+    return out;
+}
+
+/// Each thread's name and scheduling policy (field 41 of its stat: SCHED_OTHER, SCHED_BATCH...).
+inline QHash<QByteArray, int> threadPolicies(qint64 pid)
+{
+    QHash<QByteArray, int> out;
+    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
+    for (const QString &tid : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile stat(tasks + '/' + tid + "/stat");
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype open = line.indexOf('('), close = line.lastIndexOf(')');
+        const QList<QByteArray> fields = line.mid(close + 2).split(' '); // from field 3 on
+        if (open > 0 && close > open && fields.size() > 38)
+            out.insert(line.mid(open + 1, close - open - 1), fields[38].toInt());
     }
     return out;
 }

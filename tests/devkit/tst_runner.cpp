@@ -91,12 +91,7 @@ private slots:
         Runner runner(tiny());
         runner.start();
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Ready, 15000);
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(runner.processId()));
-        QVERIFY(stat.open(QIODevice::ReadOnly));
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        QVERIFY(fields.size() > 38);
-        QCOMPARE(fields[38].toInt(), SCHED_OTHER); // field 41: the policy
+        QCOMPARE(threadPolicies(runner.processId()).value("python3", -1), SCHED_OTHER);
         runner.stop();
         QTRY_COMPARE_WITH_TIMEOUT(runner.state(), RunState::Stopped, 10000);
         const sched_param normal {};

@@ -1,6 +1,5 @@
 // `kiket-workbench serve` on an extension in another language: the Python example started by the
 // runner, its output as NDJSON log records, and nothing left running after SIGTERM.
-#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -11,24 +10,6 @@
 #include "cliprocess.h"
 
 #include <sched.h>
-
-// Each thread's name and scheduling policy (field 41 of its stat), from /proc.
-QHash<QByteArray, int> threadPolicies(qint64 pid)
-{
-    QHash<QByteArray, int> out;
-    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
-    for (const QString &tid : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile stat(tasks + '/' + tid + "/stat");
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        const qsizetype open = line.indexOf('('), close = line.lastIndexOf(')');
-        const QList<QByteArray> fields = line.mid(close + 2).split(' '); // from field 3 on
-        if (open > 0 && close > open && fields.size() > 38)
-            out.insert(line.mid(open + 1, close - open - 1), fields[38].toInt());
-    }
-    return out;
-}
 
 class TestServeForward : public QObject
 {

@@ -16,6 +16,16 @@ bool runAsBatchWork()
 #endif
 }
 
+void leaveBatchWork()
+{
+#ifdef SCHED_BATCH
+    if (sched_getscheduler(0) == SCHED_BATCH) {
+        const sched_param normal {};
+        sched_setscheduler(0, SCHED_OTHER, &normal);
+    }
+#endif
+}
+
 void startAsBatchWork(QThread &thread)
 {
     // Emitted in the new thread, before its event loop starts; a direct call runs there.

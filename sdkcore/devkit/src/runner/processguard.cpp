@@ -1,12 +1,13 @@
 #include "processguard.h"
 
+#include <kiket/devkit/common/batchwork.h>
+
 #include <QProcess>
 
 #include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -37,18 +38,6 @@ namespace {
     ::_exit(0);
 }
 
-// In the child, before exec: the extension runs in the normal class, even when the thread that
-// started it is the workbench's batch work (see common/batchwork.h).
-void dropBatchWork()
-{
-#ifdef SCHED_BATCH
-    if (::sched_getscheduler(0) == SCHED_BATCH) {
-        const sched_param normal {};
-        ::sched_setscheduler(0, SCHED_OTHER, &normal);
-    }
-#endif
-}
-
 } // namespace
 
 ProcessGuard::~ProcessGuard()
@@ -66,7 +55,9 @@ void ProcessGuard::prepare(QProcess &process)
     m_writeFd = fds[1];
     process.setChildProcessModifier([readFd = m_readFd] {
         ::setpgid(0, 0);
-        dropBatchWork();
+        // The extension runs in the normal class, even when started from a workbench thread
+        // that is batch work.
+        leaveBatchWork();
         const pid_t group = ::getpid();
         if (::fork() == 0)
             guardGroup(readFd, group);

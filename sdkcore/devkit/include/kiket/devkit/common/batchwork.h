@@ -17,5 +17,8 @@ namespace kiket::devkit {
 bool runAsBatchWork();
 /// Starts the thread, which makes itself batch work before its event loop runs.
 void startAsBatchWork(QThread &thread);
+/// Puts a batch-work calling thread back in the normal class; for a child process between fork
+/// and exec (async-signal-safe).
+void leaveBatchWork();
 
 } // namespace kiket::devkit
